@@ -1,0 +1,57 @@
+package gatehouse.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Builds the picocli command tree and runs it. Subcommands register in {@link #commandLine}. */
+@Command(name = "gatehouse", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        description = "Automated security controls for delivery pipelines: one policy language (AWS CloudFormation Guard) at commit, in the pipeline, after deploy and at run time.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Cli implements Runnable {
+    private final PrintStream out;
+
+    private Cli(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(out);
+    }
+
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        CommandLine cl = commandLine(in, out, err);
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine(InputStream in, PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new Cli(out));
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            err.println("gatehouse: internal error: " + ex);
+            if (Boolean.getBoolean("gatehouse.debug")) {
+                ex.printStackTrace(err);
+            }
+            return ExitCode.INTERNAL_ERROR.code;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("gatehouse: " + ex.getMessage());
+            err.println("  hint: see 'gatehouse " + ex.getCommandLine().getCommandSpec().qualifiedName(" ").replaceFirst("^gatehouse ?", "") + " --help'");
+            return ExitCode.INPUT_ERROR.code;
+        });
+        return cl;
+    }
+
+    /** Reads the version from the jar manifest, or "dev" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Cli.class.getPackage().getImplementationVersion();
+            return new String[] {"gatehouse " + (v == null ? "dev" : v)};
+        }
+    }
+}
