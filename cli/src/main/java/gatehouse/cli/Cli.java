@@ -1,5 +1,6 @@
 package gatehouse.cli;
 
+import gatehouse.cli.guard.GuardCommand;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 /** Builds the picocli command tree and runs it. Subcommands register in {@link #commandLine}. */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Automated security controls for delivery pipelines: one policy language (AWS CloudFormation Guard) at commit, in the pipeline, after deploy and at run time.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, GuardCommand.class})
 public final class Cli implements Runnable {
     private final PrintStream out;
 
@@ -23,8 +24,27 @@ public final class Cli implements Runnable {
     }
 
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        return run(args, in, out, err, java.nio.file.Path.of(""));
+    }
+
+    /** Runs with relative paths resolved against {@code baseDir} (for in-process tests). */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, java.nio.file.Path baseDir) {
+        boolean debug = false;
+        java.util.List<String> rest = new java.util.ArrayList<>();
+        for (String a : args) {
+            if (a.equals("--debug")) {
+                debug = true;
+            } else {
+                rest.add(a);
+            }
+        }
+        if (debug) {
+            System.setProperty("gatehouse.debug", "true");
+        }
+        GuardCommand.configure(in, baseDir);
+        GuardCommand.Streams.set(out, err);
         CommandLine cl = commandLine(in, out, err);
-        return cl.execute(args);
+        return cl.execute(rest.toArray(String[]::new));
     }
 
     static CommandLine commandLine(InputStream in, PrintStream out, PrintStream err) {
