@@ -183,6 +183,10 @@ public final class GuardCommand implements Runnable {
                 error("Cannot provide a summary-type other than `none` when the `structured` flag is present", null);
                 return GuardExitCode.ERROR.code;
             }
+            if (structured && outputFormat.equals("single-line-summary")) {
+                error("single-line-summary is not able to be used when the `structured` flag is present", null);
+                return GuardExitCode.ERROR.code;
+            }
             if ((outputFormat.equals("junit") || outputFormat.equals("sarif")) && !structured) {
                 error("the structured flag must be set when output is set to " + outputFormat, null);
                 return GuardExitCode.ERROR.code;
@@ -270,6 +274,9 @@ public final class GuardCommand implements Runnable {
                         Streams.err.println("Parsing error handling rule file = " + rs.name() + ", Error = " + e.cfnGuardMessage());
                         Streams.err.println("---");
                         Streams.err.print(Diagnostic.renderAll(e.diagnostics()));
+                        if (payload) {
+                            return GuardExitCode.ERROR.code; // cfn-guard treats a payload's rule errors as errors
+                        }
                         exit = GuardExitCode.PARSE_ERROR.code;
                         continue;
                     }

@@ -305,8 +305,15 @@ public final class Engine {
                 }
             }
             case QueryPart.Filter f -> {
+                boolean afterWildcard = i > 0 && (parts.get(i - 1) instanceof QueryPart.AllValues
+                        || parts.get(i - 1) instanceof QueryPart.AllIndices);
                 if (v instanceof ListValue l) {
                     for (Value e : l.elements()) {
+                        filterOne(parts, i, f, e, scope, at, out);
+                    }
+                } else if (v instanceof MapValue m && !afterWildcard) {
+                    // "Resources[ Type == 'X' ]": without a wildcard before it, a filter on a map selects among its values
+                    for (Value e : m.entries().values()) {
                         filterOne(parts, i, f, e, scope, at, out);
                     }
                 } else {
@@ -623,7 +630,9 @@ public final class Engine {
                             + nr.dependentRule() + ", expected " + pr.parameterNames().size() + ", got "
                             + call.parameters().size() + "`");
         }
-        Scope callee = new Scope(global, root);
+        // cfn-guard scopes a parameterized rule's body inside its caller: variables the body does not define
+        // (including the caller's own parameters) resolve through the caller's scopes
+        Scope callee = new Scope(scope, scope.thisValue);
         for (int i = 0; i < call.parameters().size(); i++) {
             callee.bind(pr.parameterNames().get(i), argument(call.parameters().get(i), scope, nr.location()));
         }
@@ -829,17 +838,19 @@ public final class Engine {
                 Value r = rhs.size() == 1 ? rhs.get(0) : new ListValue("", Position.NONE, rhs);
                 if (lv instanceof ListValue l && !(r instanceof ListValue)) {
                     // a list against a single value: every element must compare (each element negated on !=)
-                    if (l.size() == 0) {
-                        return Status.FAIL;
-                    }
                     for (Value e : l.elements()) {
-                        if (eq(e, r, at) == neg) {
+                        Boolean c = eqCmp(e, r, at);
+                        if (c == null || c == neg) {
                             return Status.FAIL;
                         }
                     }
                     return Status.PASS;
                 }
-                holds = eq(lv, r, at);
+                Boolean c = eqCmp(lv, r, at);
+                if (c == null) {
+                    return Status.FAIL; // not comparable: fails both == and !=
+                }
+                holds = c;
             }
             case In -> {
                 if (rhs.size() == 1) {
@@ -924,27 +935,38 @@ public final class Engine {
 
     /** Type-strict equality; regexes match strings, ranges contain values, a one-element list equals its element. */
     boolean eq(Value a, Value b, FileLocation at) {
+        return eqCmp(a, b, at) == Boolean.TRUE;
+    }
+
+    /**
+     * Equality with cfn-guard's notion of comparability: TRUE or FALSE for comparable values, null when the
+     * types cannot be compared (then both {@code ==} and {@code !=} fail).
+     */
+    Boolean eqCmp(Value a, Value b, FileLocation at) {
         if (b instanceof RegexValue re) {
-            return a instanceof StringValue s && matches(re, s, at);
+            return a instanceof StringValue s ? matches(re, s, at) : null;
         }
         if (a instanceof RegexValue re) {
-            return b instanceof StringValue s && matches(re, s, at);
+            return b instanceof StringValue s ? matches(re, s, at) : null;
         }
         if (b instanceof RangeValue range) {
-            return inRange(a, range);
+            return inRangeCmp(a, range);
         }
         if (b instanceof ListValue bl && !(a instanceof ListValue)) {
-            return bl.size() == 1 && eq(a, bl.get(0), at);
+            return bl.size() == 1 ? eqCmp(a, bl.get(0), at) : Boolean.FALSE;
         }
         return switch (a) {
-            case StringValue s -> b instanceof StringValue t && s.value().equals(t.value());
-            case IntValue i -> b instanceof IntValue j && i.value() == j.value();
-            case FloatValue f -> b instanceof FloatValue g && f.value() == g.value();
-            case BoolValue x -> b instanceof BoolValue y && x.value() == y.value();
-            case NullValue x -> b instanceof NullValue;
-            case CharValue c -> b instanceof CharValue d && c.value() == d.value();
+            case StringValue s -> b instanceof StringValue t ? s.value().equals(t.value()) : null;
+            case IntValue i -> b instanceof IntValue j ? i.value() == j.value() : null;
+            case FloatValue f -> b instanceof FloatValue g ? f.value() == g.value() : null;
+            case BoolValue x -> b instanceof BoolValue y ? x.value() == y.value() : null;
+            case NullValue x -> b instanceof NullValue ? Boolean.TRUE : null;
+            case CharValue c -> b instanceof CharValue d ? c.value() == d.value() : null;
             case ListValue l -> {
-                if (!(b instanceof ListValue m) || l.size() != m.size()) {
+                if (!(b instanceof ListValue m)) {
+                    yield null;
+                }
+                if (l.size() != m.size()) {
                     yield false;
                 }
                 for (int i = 0; i < l.size(); i++) {
@@ -955,7 +977,10 @@ public final class Engine {
                 yield true;
             }
             case MapValue m -> {
-                if (!(b instanceof MapValue n) || m.size() != n.size()) {
+                if (!(b instanceof MapValue n)) {
+                    yield null;
+                }
+                if (m.size() != n.size()) {
                     yield false;
                 }
                 for (Map.Entry<String, Value> e : m.entries().entrySet()) {
@@ -971,6 +996,10 @@ public final class Engine {
     }
 
     private static boolean inRange(Value v, RangeValue r) {
+        return inRangeCmp(v, r) == Boolean.TRUE;
+    }
+
+    private static Boolean inRangeCmp(Value v, RangeValue r) {
         int lo;
         int hi;
         if (v instanceof IntValue i && r.lower() instanceof IntValue l && r.upper() instanceof IntValue u) {
@@ -983,7 +1012,7 @@ public final class Engine {
             lo = Character.compare(c.value(), l.value());
             hi = Character.compare(c.value(), u.value());
         } else {
-            return false;
+            return null;
         }
         return (r.lowerInclusive() ? lo >= 0 : lo > 0) && (r.upperInclusive() ? hi <= 0 : hi < 0);
     }

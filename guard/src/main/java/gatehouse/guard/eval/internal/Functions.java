@@ -65,7 +65,8 @@ final class Functions {
             }
             case "regex_replace" -> {
                 String pattern = string(single(args.get(1), at, f.name()), at, f.name());
-                String replacement = string(single(args.get(2), at, f.name()), at, f.name());
+                // Rust's regex writes group references as $1, ${1} or ${name}; RE2/J and java.util.regex take $1 and ${name}
+                String replacement = string(single(args.get(2), at, f.name()), at, f.name()).replaceAll("\\$\\{([0-9]+)\\}", "\\$$1");
                 GuardRegex re = engine.regex(pattern, at);
                 for (Value v : resolved(args.get(0))) {
                     try {
