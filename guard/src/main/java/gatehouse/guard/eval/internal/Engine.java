@@ -153,7 +153,14 @@ public final class Engine {
     private List<Result> letValue(LetValue v, Scope scope, FileLocation at) {
         return switch (v) {
             case LetValue.Literal lit -> List.of(new Resolved(lit.value()));
-            case LetValue.Query q -> query(q.query(), scope, at);
+            case LetValue.Query q -> {
+                List<Result> r = query(q.query(), scope, at);
+                if (!q.query().matchAll()) {
+                    // "let x = some q": the values that resolved; the misses are dropped
+                    r = r.stream().filter(x -> x instanceof Resolved).toList();
+                }
+                yield r;
+            }
             case LetValue.FunctionCall f -> Functions.call(this, f, scope);
         };
     }
@@ -699,6 +706,18 @@ public final class Engine {
         boolean anyPass = false;
         boolean anyFail = false;
         List<ClauseFailure> pending = new ArrayList<>();
+        if (!matchAll && op == CmpOperator.Eq && rhs.size() == 1 && !(rhs.get(0) instanceof ListValue)) {
+            // "some L == v" on a list L: each element is a candidate of its own
+            List<Result> flat = new ArrayList<>();
+            for (Result r : lhs) {
+                if (r instanceof Resolved res && res.value() instanceof ListValue l) {
+                    l.elements().forEach(e -> flat.add(new Resolved(e)));
+                } else {
+                    flat.add(r);
+                }
+            }
+            lhs = flat;
+        }
         for (Result r : lhs) {
             Status st;
             if (r instanceof Unresolved u) {
