@@ -272,17 +272,7 @@ public final class DocumentLoader {
     // ------------------------------------------------------------------ errors
 
     static String lineText(String text, int line) {
-        int start = 0;
-        for (int l = 1; l < line; l++) {
-            int nl = text.indexOf('\n', start);
-            if (nl < 0) {
-                return null;
-            }
-            start = nl + 1;
-        }
-        int end = text.indexOf('\n', start);
-        String s = text.substring(start, end < 0 ? text.length() : end);
-        return s.length() > 300 ? s.substring(0, 300) : s;
+        return YamlBuilder.lineText(text, line);
     }
 
     static LoadException error(String code, String name, String text, int offset, String msg, String hint) {

@@ -388,6 +388,16 @@ public final class GuardGrammar {
             p = start;
             return null;
         }
+        List<LetValue> args = arguments(name + "()");
+        if (args.size() != arity) {
+            throw fail(start, "function " + name + " takes " + arity + " argument" + (arity == 1 ? "" : "s")
+                    + ", got " + args.size(), null);
+        }
+        return new LetValue.FunctionCall(name, args, loc(start));
+    }
+
+    /** The argument list of a call, from its '(' (at {@link #p}) through ')'. */
+    private List<LetValue> arguments(String callee) {
         p++;
         enter();
         List<LetValue> args = new ArrayList<>();
@@ -405,15 +415,11 @@ public final class GuardGrammar {
                 if (eat(")")) {
                     break;
                 }
-                expect(",", "',' or ')' in the arguments of " + name + "()");
+                expect(",", "',' or ')' in the arguments of " + callee);
             }
         }
         leave();
-        if (args.size() != arity) {
-            throw fail(start, "function " + name + " takes " + arity + " argument" + (arity == 1 ? "" : "s")
-                    + ", got " + args.size(), null);
-        }
-        return new LetValue.FunctionCall(name, args, loc(start));
+        return args;
     }
 
     // ------------------------------------------------------------------ literals
@@ -1083,27 +1089,7 @@ public final class GuardGrammar {
                 throw fail(qStart, "functions are not allowed on the left-hand side of a clause",
                         "assign the call to a variable first: let v = " + callee + "(...), then compare %v");
             }
-            p++;
-            enter();
-            List<LetValue> args = new ArrayList<>();
-            ws();
-            if (!eat(")")) {
-                while (true) {
-                    ws();
-                    int as = p;
-                    LetValue a = letValue();
-                    if (a == null) {
-                        throw fail(as, EXPECT_VALUE, null);
-                    }
-                    args.add(a);
-                    ws();
-                    if (eat(")")) {
-                        break;
-                    }
-                    expect(",", "',' or ')' in the arguments of " + callee + "(...)");
-                }
-            }
-            leave();
+            List<LetValue> args = arguments(callee + "(...)");
             String msg = customMessage();
             return new GuardClause.ParameterizedNamedRule(args,
                     new GuardClause.NamedRule(callee, negation, msg, loc(start)));

@@ -221,6 +221,11 @@ public final class YamlBuilder {
     }
 
     private String lineText(int line) {
+        return lineText(text, line);
+    }
+
+    /** The text of a 1-based line (at most 300 characters), or null past the end; for caret excerpts. */
+    public static String lineText(String text, int line) {
         int start = 0;
         for (int l = 1; l < line; l++) {
             int nl = text.indexOf('\n', start);
