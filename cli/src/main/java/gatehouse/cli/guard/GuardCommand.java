@@ -3,6 +3,7 @@ package gatehouse.cli.guard;
 import gatehouse.core.Diagnostic;
 import gatehouse.core.InputException;
 import gatehouse.core.TreeWriter;
+import gatehouse.core.exec.OrderedParallel;
 import gatehouse.core.doc.MapValue;
 import gatehouse.core.doc.Position;
 import gatehouse.core.doc.Value;
@@ -10,6 +11,7 @@ import gatehouse.guard.ast.RulesFile;
 import gatehouse.guard.eval.Evaluator;
 import gatehouse.guard.eval.FileEvaluation;
 import gatehouse.guard.eval.GuardEvaluationException;
+import gatehouse.guard.eval.PreparedDocument;
 import gatehouse.guard.parse.GuardParseException;
 import gatehouse.guard.parse.ParseTreeWriter;
 import gatehouse.guard.parse.Parser;
@@ -232,8 +234,21 @@ public final class GuardCommand implements Runnable {
                     if (data.isEmpty()) {
                         docs.add(new Named<>("STDIN", loader.load("STDIN", stdin)));
                     } else {
-                        for (Path p : collect(data, DATA_EXTENSIONS, lastModified)) {
-                            docs.add(new Named<>(p.toAbsolutePath().normalize().toString(), loader.load(p)));
+                        // parsed in parallel; the first failure in file order is the one reported
+                        List<Object> loaded = new ArrayList<>();
+                        OrderedParallel.run(collect(data, DATA_EXTENSIONS, lastModified), OrderedParallel.defaultThreads(), p -> {
+                            try {
+                                return (Object) new Named<>(p.toAbsolutePath().normalize().toString(), loader.load(p));
+                            } catch (LoadException e) {
+                                return e;
+                            }
+                        }, loaded::add);
+                        for (Object o : loaded) {
+                            if (o instanceof LoadException e) {
+                                throw e;
+                            }
+                            @SuppressWarnings("unchecked") Named<Value> doc = (Named<Value>) o;
+                            docs.add(doc);
                         }
                     }
                 }
@@ -263,41 +278,67 @@ public final class GuardCommand implements Runnable {
                 return GuardExitCode.ERROR.code;
             }
             ValidateReport report = new ValidateReport(Streams.out, summary, outputFormat, structured, verbose || printJson);
-            int exit = GuardExitCode.OK.code;
-            Map<String, RulesFile> parsed = new LinkedHashMap<>();
+            int threads = OrderedParallel.defaultThreads();
+            // every rule file is parsed once, in parallel; errors are reported where the sequential order meets them
+            List<Object> parsed = new ArrayList<>(ruleSources.size());
+            OrderedParallel.run(ruleSources, threads, rs -> {
+                try {
+                    return (Object) Parser.parse(rs.name(), rs.value());
+                } catch (GuardParseException e) {
+                    return e;
+                }
+            }, parsed::add);
+            Evaluator evaluator = new Evaluator();
+            List<Pair> pairs = new ArrayList<>(docs.size() * ruleSources.size());
             for (Named<Value> doc : docs) {
-                for (Named<String> rs : ruleSources) {
-                    RulesFile rf;
-                    try {
-                        rf = parsed.computeIfAbsent(rs.name() + "\0" + System.identityHashCode(rs), k -> Parser.parse(rs.name(), rs.value()));
-                    } catch (GuardParseException e) {
-                        Streams.err.println("Parsing error handling rule file = " + rs.name() + ", Error = " + e.cfnGuardMessage());
-                        Streams.err.println("---");
-                        Streams.err.print(Diagnostic.renderAll(e.diagnostics()));
-                        if (payload) {
-                            return GuardExitCode.ERROR.code; // cfn-guard treats a payload's rule errors as errors
-                        }
-                        exit = GuardExitCode.PARSE_ERROR.code;
-                        continue;
-                    }
-                    if (rf.isEmpty()) {
-                        continue;
-                    }
-                    FileEvaluation ev;
-                    try {
-                        ev = new Evaluator().evaluate(rf, doc.value());
-                    } catch (GuardEvaluationException e) {
-                        error(e.cfnGuardMessage(), e);
-                        return GuardExitCode.ERROR.code;
-                    }
-                    report.add(doc.name(), doc.value(), rs.name(), ev);
-                    if (ev.status() == gatehouse.guard.eval.Status.FAIL) {
-                        exit = GuardExitCode.FAIL.code; // the last non-zero code of a rule file wins, as in cfn-guard
-                    }
+                PreparedDocument prepared = evaluator.prepare(doc.value());
+                for (int r = 0; r < ruleSources.size(); r++) {
+                    pairs.add(new Pair(doc, prepared, r));
                 }
             }
+            int[] exit = {GuardExitCode.OK.code};
+            int[] next = {0};
+            OrderedParallel.run(pairs, threads, pair -> {
+                if (parsed.get(pair.rule()) instanceof RulesFile rf && !rf.isEmpty()) {
+                    try {
+                        return (Object) evaluator.evaluate(rf, pair.prepared());
+                    } catch (GuardEvaluationException e) {
+                        return e;
+                    }
+                }
+                return null;
+            }, outcome -> {
+                Pair pair = pairs.get(next[0]++);
+                Named<String> rs = ruleSources.get(pair.rule());
+                if (parsed.get(pair.rule()) instanceof GuardParseException e) {
+                    Streams.err.println("Parsing error handling rule file = " + rs.name() + ", Error = " + e.cfnGuardMessage());
+                    Streams.err.println("---");
+                    Streams.err.print(Diagnostic.renderAll(e.diagnostics()));
+                    if (payload) {
+                        exit[0] = GuardExitCode.ERROR.code; // cfn-guard treats a payload's rule errors as errors
+                        return false;
+                    }
+                    exit[0] = GuardExitCode.PARSE_ERROR.code;
+                    return true;
+                }
+                if (outcome instanceof GuardEvaluationException e) {
+                    error(e.cfnGuardMessage(), e);
+                    exit[0] = GuardExitCode.ERROR.code;
+                    return false;
+                }
+                if (outcome instanceof FileEvaluation ev) {
+                    report.add(pair.doc().name(), pair.doc().value(), rs.name(), ev);
+                    if (ev.status() == gatehouse.guard.eval.Status.FAIL) {
+                        exit[0] = GuardExitCode.FAIL.code; // the last non-zero code of a rule file wins, as in cfn-guard
+                    }
+                }
+                return true;
+            });
+            if (exit[0] == GuardExitCode.ERROR.code) {
+                return exit[0];
+            }
             report.finish();
-            return exit;
+            return exit[0];
         }
 
         private boolean isNamedDirectly(Path p) {
@@ -306,6 +347,8 @@ public final class GuardCommand implements Runnable {
     }
 
     record Named<T>(String name, T value) {}
+
+    private record Pair(Named<Value> doc, PreparedDocument prepared, int rule) {}
 
     /** Deep-merges two documents: maps merge key by key, the second wins elsewhere. */
     static Value merge(Value a, Value b) {

@@ -18,6 +18,7 @@ import gatehouse.guard.eval.RuleResult;
 import gatehouse.guard.eval.Status;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -129,10 +130,13 @@ final class ValidateReport {
         out.println("Number of non-compliant resources " + resources);
         Map<String, Value> resourceMap = data instanceof MapValue m && m.get("Resources") instanceof MapValue r
                 ? r.entries() : Map.of();
-        List<String> order = new ArrayList<>(resourceMap.keySet());
-        order.add("");
+        Map<String, Integer> order = new HashMap<>();
+        for (String k : resourceMap.keySet()) {
+            order.put(k, order.size());
+        }
+        order.putIfAbsent("", order.size());
         List<String> keys = new ArrayList<>(byResource.keySet());
-        keys.sort((a, b) -> Integer.compare(indexOf(order, a), indexOf(order, b)));
+        keys.sort(java.util.Comparator.comparingInt(k -> order.getOrDefault(k, order.size())));
         for (String res : keys) {
             Map<String, List<ClauseFailure>> rules = byResource.get(res);
             String indent;
@@ -159,11 +163,6 @@ final class ValidateReport {
                 out.println("}");
             }
         }
-    }
-
-    private static int indexOf(List<String> order, String k) {
-        int i = order.indexOf(k);
-        return i < 0 ? order.size() : i;
     }
 
     private void check(String in, ClauseFailure f) {

@@ -32,6 +32,16 @@ public final class Evaluator {
      *                                  function type errors, a regex over its budget)
      */
     public FileEvaluation evaluate(RulesFile rules, Value data) {
-        return new Engine(rules, data, clock).run();
+        return evaluate(rules, prepare(data));
+    }
+
+    /** Prepares a document for evaluation by several rule files, which then share its indexes. */
+    public PreparedDocument prepare(Value data) {
+        return new PreparedDocument(data);
+    }
+
+    /** As {@link #evaluate(RulesFile, Value)}, on a prepared document; may be called from many threads. */
+    public FileEvaluation evaluate(RulesFile rules, PreparedDocument data) {
+        return new Engine(rules, data.root(), clock, data.indexes).run();
     }
 }

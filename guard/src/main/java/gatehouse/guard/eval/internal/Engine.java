@@ -69,7 +69,16 @@ public final class Engine {
     private List<ClauseFailure> sink;
     private String currentRule;
 
+    private final FieldIndex.Cache indexes;
+    private final Map<QueryPart.Filter, IndexedFilter> indexedFilters = new java.util.IdentityHashMap<>();
+
     public Engine(RulesFile file, Value root, Clock clock) {
+        this(file, root, clock, new FieldIndex.Cache());
+    }
+
+    /** @param indexes filter indexes of {@code root}, shared with other files evaluated against it */
+    public Engine(RulesFile file, Value root, Clock clock, FieldIndex.Cache indexes) {
+        this.indexes = indexes;
         this.file = file;
         this.root = root;
         this.clock = clock;
@@ -287,6 +296,11 @@ public final class Engine {
                 }
             }
             case QueryPart.AllValues a -> {
+                if (a.captureName() == null && i + 1 < parts.size() && parts.get(i + 1) instanceof QueryPart.Filter f
+                        && (v instanceof MapValue || v instanceof ListValue)
+                        && indexedFilter(parts, i + 2, f, v, scope, at, out, true)) {
+                    return;
+                }
                 if (v instanceof MapValue m) {
                     if (m.isEmpty()) {
                         out.add(new Unresolved(v, remaining(parts, i), "Map at path " + v.path() + " is empty"));
@@ -320,6 +334,9 @@ public final class Engine {
                     }
                 } else if (v instanceof MapValue m && !afterWildcard) {
                     // "Resources[ Type == 'X' ]": without a wildcard before it, a filter on a map selects among its values
+                    if (indexedFilter(parts, i + 1, f, m, scope, at, out, false)) {
+                        return;
+                    }
                     for (Value e : m.entries().values()) {
                         filterOne(parts, i, f, e, scope, at, out);
                     }
@@ -348,6 +365,92 @@ public final class Engine {
                 }
             }
         }
+    }
+
+    /** A filter {@code [ a.b == 'lit' ]} or {@code [ a.b == %var ]} that a {@link FieldIndex} can answer. */
+    private record IndexedFilter(List<String> path, LetValue rhs) {
+        static final IndexedFilter NONE = new IndexedFilter(List.of(), null);
+    }
+
+    private IndexedFilter indexable(QueryPart.Filter f) {
+        return indexedFilters.computeIfAbsent(f, x -> {
+            if (f.captureName() != null || f.conjunctions().size() != 1 || f.conjunctions().get(0).size() != 1
+                    || !(f.conjunctions().get(0).get(0) instanceof GuardClause.Clause c) || c.negation()) {
+                return IndexedFilter.NONE;
+            }
+            AccessClause ac = c.accessClause();
+            if (ac.comparator() != CmpOperator.Eq || ac.negated() || ac.query().parts().isEmpty()) {
+                return IndexedFilter.NONE;
+            }
+            List<String> path = new ArrayList<>();
+            for (QueryPart p : ac.query().parts()) {
+                if (!(p instanceof QueryPart.Key k) || k.isVariable()) {
+                    return IndexedFilter.NONE;
+                }
+                path.add(k.name());
+            }
+            boolean constant = switch (ac.compareWith()) {
+                case LetValue.Literal l -> l.value() instanceof StringValue;
+                case LetValue.Query q -> q.query().parts().size() == 1
+                        && q.query().parts().get(0) instanceof QueryPart.Key k && k.isVariable();
+                case LetValue.FunctionCall fc -> false;
+            };
+            return constant ? new IndexedFilter(List.copyOf(path), ac.compareWith()) : IndexedFilter.NONE;
+        });
+    }
+
+    /**
+     * Applies filter {@code f} to the members of {@code container} through a {@link FieldIndex}, continuing
+     * with part {@code next} on each selected member, in document order. Members the index cannot classify
+     * take the general path: {@code walk} from the filter when {@code afterWildcard} (as the wildcard would),
+     * else {@code filterOne}. Returns false, having done nothing, when the index does not apply.
+     */
+    private boolean indexedFilter(List<QueryPart> parts, int next, QueryPart.Filter f, Value container, Scope scope,
+                                  FileLocation at, List<Result> out, boolean afterWildcard) {
+        int size = container instanceof MapValue m ? m.size() : ((ListValue) container).size();
+        if (size < FieldIndex.MIN_SIZE) {
+            return false;
+        }
+        IndexedFilter idx = indexable(f);
+        if (idx == IndexedFilter.NONE) {
+            return false;
+        }
+        String wanted;
+        if (idx.rhs() instanceof LetValue.Literal l) {
+            wanted = ((StringValue) l.value()).value();
+        } else {
+            List<Result> r;
+            try {
+                r = letValue(idx.rhs(), scope, at);
+            } catch (GuardEvaluationException e) {
+                return false; // the general path reports it
+            }
+            if (r.size() != 1 || !(r.get(0) instanceof Resolved res) || !(res.value() instanceof StringValue sv)) {
+                return false;
+            }
+            wanted = sv.value();
+        }
+        FieldIndex index = indexes.of(container, idx.path());
+        if (!index.anyOpaque) {
+            for (int p : index.positionsOf(wanted)) {
+                walk(parts, next, index.members[p], scope, at, out);
+            }
+            return true;
+        }
+        for (int p = 0; p < index.members.length; p++) {
+            Value member = index.members[p];
+            String k = index.keys[p];
+            if (k == null) {
+                if (afterWildcard) {
+                    walk(parts, next - 1, member, scope, at, out);
+                } else {
+                    filterOne(parts, next - 1, f, member, scope, at, out);
+                }
+            } else if (k.equals(wanted)) {
+                walk(parts, next, member, scope, at, out);
+            }
+        }
+        return true;
     }
 
     private void filterOne(List<QueryPart> parts, int i, QueryPart.Filter f, Value candidate, Scope scope,
@@ -396,7 +499,17 @@ public final class Engine {
     }
 
     private static boolean isInt(String s) {
-        return s.matches("-?[0-9]{1,9}");
+        int n = s.length();
+        int start = n > 0 && s.charAt(0) == '-' ? 1 : 0;
+        if (n - start < 1 || n - start > 9) {
+            return false;
+        }
+        for (int j = start; j < n; j++) {
+            if (s.charAt(j) < '0' || s.charAt(j) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ------------------------------------------------------------------ combinators
