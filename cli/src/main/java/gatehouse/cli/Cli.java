@@ -1,6 +1,7 @@
 package gatehouse.cli;
 
 import gatehouse.cli.guard.GuardCommand;
+import gatehouse.cli.scan.ScanCommand;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 /** Builds the picocli command tree and runs it. Subcommands register in {@link #commandLine}. */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Automated security controls for delivery pipelines: one policy language (AWS CloudFormation Guard) at commit, in the pipeline, after deploy and at run time.",
-        subcommands = {CommandLine.HelpCommand.class, GuardCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ScanCommand.class, GuardCommand.class})
 public final class Cli implements Runnable {
     private final PrintStream out;
 
@@ -41,6 +42,7 @@ public final class Cli implements Runnable {
         if (debug) {
             System.setProperty("gatehouse.debug", "true");
         }
+        Context.set(in, out, err, baseDir);
         GuardCommand.configure(in, baseDir);
         GuardCommand.Streams.set(out, err);
         CommandLine cl = commandLine(in, out, err);

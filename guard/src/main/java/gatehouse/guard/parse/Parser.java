@@ -26,6 +26,22 @@ public final class Parser {
      * @throws GuardParseException with one or more diagnostics when the text is not valid Guard
      */
     public static RulesFile parse(String fileName, String source) {
-        return new GuardGrammar(fileName, source).parseFile();
+        return parse(fileName, source, Dialect.CFN_GUARD);
+    }
+
+    /** Parses one rule file in the given dialect. */
+    public static RulesFile parse(String fileName, String source, Dialect dialect) {
+        return new GuardGrammar(fileName, source, dialect == Dialect.GATEHOUSE).parseFile();
+    }
+
+    /** Which language a file is read in. */
+    public enum Dialect {
+        /** Exactly cfn-guard 3.1.1's language: what {@code gatehouse guard} accepts. */
+        CFN_GUARD,
+        /**
+         * cfn-guard's language plus Gatehouse's functions ({@code gh_cidr_within}, {@code gh_cidr_overlaps},
+         * {@code gh_ports_cover}; see docs/rule-pack.md): what {@code gatehouse scan} accepts.
+         */
+        GATEHOUSE
     }
 }

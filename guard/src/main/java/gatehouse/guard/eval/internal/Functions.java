@@ -9,6 +9,7 @@ import gatehouse.core.doc.NullValue;
 import gatehouse.core.doc.Position;
 import gatehouse.core.doc.StringValue;
 import gatehouse.core.doc.Value;
+import gatehouse.core.net.Cidr;
 import gatehouse.guard.ast.CharValue;
 import gatehouse.guard.ast.FileLocation;
 import gatehouse.guard.ast.LetValue;
@@ -124,10 +125,122 @@ final class Functions {
                     }
                 }
             }
+            case "gh_cidr_within", "gh_cidr_overlaps" -> {
+                List<Cidr> set = cidrs(args.get(1), at, f.name());
+                boolean within = f.name().equals("gh_cidr_within");
+                for (Value v : flatten(resolved(args.get(0)))) {
+                    boolean hit = false;
+                    if (v instanceof StringValue s) {
+                        Cidr c = Cidr.parse(s.value()).orElse(null);
+                        if (c != null) {
+                            for (Cidr allowed : set) {
+                                if (within ? allowed.contains(c) : allowed.overlaps(c)) {
+                                    hit = true;
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    out.add(new Resolved(new BoolValue(v.path(), v.position(), hit)));
+                }
+            }
+            case "gh_ports_cover" -> {
+                List<Long> ports = new ArrayList<>();
+                for (Value v : flatten(resolved(args.get(1)))) {
+                    Long p = port(v);
+                    if (p == null) {
+                        throw new GuardEvaluationException(at, "gh_ports_cover: " + v.path() + " is not a port number",
+                                "pass a list of ports such as [22, 3389]", "gh_ports_cover expects port numbers");
+                    }
+                    ports.add(p);
+                }
+                for (Value v : flatten(resolved(args.get(0)))) {
+                    if (v instanceof MapValue rule) {
+                        out.add(new Resolved(new BoolValue(v.path(), v.position(), covers(rule, ports))));
+                    }
+                }
+            }
             default -> throw new GuardEvaluationException(at, "no such function " + f.name(), null,
                     "no such function " + f.name());
         }
         return out;
+    }
+
+    private static List<Value> flatten(List<Value> vs) {
+        List<Value> out = new ArrayList<>(vs.size());
+        for (Value v : vs) {
+            if (v instanceof ListValue l) {
+                out.addAll(l.elements());
+            } else {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    private static List<Cidr> cidrs(List<Result> arg, FileLocation at, String fn) {
+        List<Cidr> out = new ArrayList<>();
+        for (Value v : flatten(resolved(arg))) {
+            Cidr c = v instanceof StringValue s ? Cidr.parse(s.value()).orElse(null) : null;
+            if (c == null) {
+                throw new GuardEvaluationException(at, fn + ": " + (v instanceof StringValue s ? "\"" + s.value() + "\"" : v.kindName())
+                        + " at " + v.path() + " is not a CIDR", "list ranges like 10.0.0.0/8 or 2001:db8::/32",
+                        fn + " expects CIDR strings");
+            }
+            out.add(c);
+        }
+        return out;
+    }
+
+    /** A port number given as an int or a numeric string (CloudFormation accepts both). */
+    private static Long port(Value v) {
+        if (v instanceof IntValue i) {
+            return i.value();
+        }
+        if (v instanceof StringValue s && !s.value().isBlank()) {
+            try {
+                return Long.parseLong(s.value().strip());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether a security-group rule admits traffic to one of {@code ports}: protocol -1/all admits every
+     * port; tcp/udp (or 6/17) admit FromPort..ToPort, all ports when the range is missing or -1. Other
+     * protocols (icmp, ...) have no ports. A range given by an unresolved intrinsic is not evidence.
+     */
+    private static boolean covers(MapValue rule, List<Long> ports) {
+        Value proto = rule.get("IpProtocol");
+        String p = proto instanceof StringValue s ? s.value().strip().toLowerCase(java.util.Locale.ROOT)
+                : proto instanceof IntValue i ? Long.toString(i.value()) : null;
+        if (p == null) {
+            return false;
+        }
+        if (p.equals("-1") || p.equals("all")) {
+            return true;
+        }
+        if (!(p.equals("tcp") || p.equals("udp") || p.equals("6") || p.equals("17"))) {
+            return false;
+        }
+        Value fv = rule.get("FromPort");
+        Value tv = rule.get("ToPort");
+        Long from = fv == null ? Long.valueOf(-1) : port(fv);
+        Long to = tv == null ? Long.valueOf(-1) : port(tv);
+        if (from == null || to == null) {
+            return false;
+        }
+        if (from == -1 || to == -1) {
+            return true;
+        }
+        for (long port : ports) {
+            if (from <= port && port <= to) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Value convert(String fn, Value v, FileLocation at) {

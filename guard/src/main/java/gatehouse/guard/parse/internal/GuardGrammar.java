@@ -56,6 +56,9 @@ public final class GuardGrammar {
             Map.entry("to_lower", 1), Map.entry("url_decode", 1), Map.entry("parse_int", 1),
             Map.entry("parse_float", 1), Map.entry("parse_string", 1), Map.entry("parse_boolean", 1),
             Map.entry("parse_char", 1), Map.entry("now", 0), Map.entry("parse_epoch", 1));
+    /** Gatehouse's own functions, accepted only when extensions are on ({@code gatehouse scan}). */
+    public static final Map<String, Integer> EXTENSION_FUNCTIONS = Map.of(
+            "gh_cidr_within", 2, "gh_cidr_overlaps", 2, "gh_ports_cover", 2);
 
     private static final String EXPECT_VALUE =
             "expecting either a property access \"engine.core\" or value like \"string\" or [\"this\", \"that\"]";
@@ -83,7 +86,15 @@ public final class GuardGrammar {
     private final List<Diagnostic> errors = new ArrayList<>();
     private String firstCfnMessage;
 
+    private final boolean extensions;
+
     public GuardGrammar(String file, String source) {
+        this(file, source, false);
+    }
+
+    /** @param extensions whether Gatehouse's extensions to the language are accepted */
+    public GuardGrammar(String file, String source, boolean extensions) {
+        this.extensions = extensions;
         this.file = file;
         this.s = source;
         this.n = source.length();
@@ -376,6 +387,11 @@ public final class GuardGrammar {
         return null;
     }
 
+    private Integer function(String name) {
+        Integer arity = FUNCTIONS.get(name);
+        return arity == null && extensions ? EXTENSION_FUNCTIONS.get(name) : arity;
+    }
+
     private LetValue.FunctionCall functionCall() {
         int start = p;
         String name = identifier();
@@ -383,7 +399,7 @@ public final class GuardGrammar {
             p = start;
             return null;
         }
-        Integer arity = FUNCTIONS.get(name);
+        Integer arity = function(name);
         if (arity == null) {
             p = start;
             return null;
@@ -1085,7 +1101,7 @@ public final class GuardGrammar {
         // a call: name(...)
         String callee = identifier();
         if (callee != null && peek() == '(') {
-            if (FUNCTIONS.containsKey(callee)) {
+            if (function(callee) != null) {
                 throw fail(qStart, "functions are not allowed on the left-hand side of a clause",
                         "assign the call to a variable first: let v = " + callee + "(...), then compare %v");
             }

@@ -1,0 +1,210 @@
+package gatehouse.cli.scan;
+
+import gatehouse.cli.Context;
+import gatehouse.cli.ExitCode;
+import gatehouse.core.Diagnostic;
+import gatehouse.core.InputException;
+import gatehouse.core.finding.ScanReport;
+import gatehouse.core.report.Reporter;
+import gatehouse.iac.pack.PackRule;
+import gatehouse.iac.pack.RuleDocs;
+import gatehouse.iac.pack.RulePack;
+import gatehouse.iac.resolve.IntrinsicResolver.ParameterValue;
+import gatehouse.iac.scan.ParameterFile;
+import gatehouse.iac.scan.ScanConfig;
+import gatehouse.iac.scan.Scanner;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code gatehouse scan}: the IaC policy gate over a directory. */
+@Command(name = "scan", mixinStandardHelpOptions = true,
+        description = {"Scans CloudFormation templates (JSON/YAML, SAM, CDK output) with the built-in security rule pack "
+                + "and your Guard rules, resolving parameters and intrinsics statically, and decides the gate: "
+                + "PASS, NEEDS_APPROVAL or FAIL by risk.", "",
+                "Exit codes: 0 pass, 1 the gate failed or needs approval, 2 input error (bad flag, unreadable or invalid file, "
+                + "broken rule or config), 3 internal error."},
+        footer = {"", "Examples:",
+                "  gatehouse scan                                   scan the current directory",
+                "  gatehouse scan infra/ -p params/prod.json        resolve parameters from a parameter file",
+                "  gatehouse scan -f sarif -o scan.sarif -f text    SARIF to a file and text to the terminal",
+                "  gatehouse scan --rules policies/ --no-builtin    only your own Guard rules",
+                "  gatehouse scan --list-rules                      the rules that would run"})
+public final class ScanCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "PATH", description = "Files or directories to scan (default: the current directory)")
+    List<String> paths = new ArrayList<>();
+
+    @Option(names = {"-r", "--rules"}, paramLabel = "FILE|DIR", description = "Guard rule file or directory (repeatable)")
+    List<String> rules = new ArrayList<>();
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Configuration (default: ./.gatehouse.yml when present)")
+    String config;
+
+    @Option(names = {"-p", "--parameters"}, paramLabel = "FILE",
+            description = "CloudFormation parameter file whose values resolve Ref to parameters (CLI, CodePipeline or plain map format)")
+    String parameters;
+
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", description = "text (default), json, sarif, junit, html (repeatable)")
+    List<String> formats = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Where the format at the same position goes (repeatable; '-' or none: standard output)")
+    List<String> outputs = new ArrayList<>();
+
+    @Option(names = "--no-builtin", description = "Do not run the built-in rule pack")
+    boolean noBuiltin;
+
+    @Option(names = "--list-rules", description = "List the rules that would run and exit")
+    boolean listRules;
+
+    @Option(names = "--rule-docs", paramLabel = "DIR", description = "Write a Markdown page per built-in rule into DIR and exit")
+    String ruleDocs;
+
+    @Option(names = "--no-color", description = "No ANSI colours in text output")
+    boolean noColor;
+
+    @Override
+    public Integer call() {
+        try {
+            return scan();
+        } catch (InputException e) {
+            Context.err().print(Diagnostic.renderAll(e.diagnostics()));
+            if (Context.debug()) {
+                e.printStackTrace(Context.err());
+            }
+            return ExitCode.INPUT_ERROR.code;
+        }
+    }
+
+    private int scan() {
+        Path cwd = Context.baseDir().toAbsolutePath().normalize();
+        List<Path> targets = paths.isEmpty() ? List.of(cwd) : paths.stream().map(Context::resolve).toList();
+        Path configFile = config != null ? Context.resolve(config) : findConfig(cwd, targets);
+        if (config != null && !Files.exists(configFile)) {
+            Context.err().println(config + ":0:0: error: no such configuration file");
+            Context.err().println("  hint: check the --config path, or leave it out to use ./.gatehouse.yml");
+            return ExitCode.INPUT_ERROR.code;
+        }
+        ScanConfig cfg = ScanConfig.load(configFile);
+        if (ruleDocs != null) {
+            Path dir = Context.resolve(ruleDocs);
+            int n = RuleDocs.write(RulePack.builtin(), dir);
+            Context.err().println("wrote " + n + " rule pages to " + dir);
+            return ExitCode.OK.code;
+        }
+        List<PackRule> selected = selectRules(cfg);
+        if (listRules) {
+            for (PackRule r : selected) {
+                Context.out().printf("%-16s %-8s %3d  %s%n", r.id(), r.rule().severity().label(), r.rule().risk(), r.rule().title());
+            }
+            return ExitCode.OK.code;
+        }
+        if (formats.isEmpty()) {
+            formats.add("text");
+        }
+        if (outputs.size() > formats.size()) {
+            Context.err().println("gatehouse: more --output than --format options");
+            Context.err().println("  hint: give each --output the --format at the same position, e.g. -f sarif -o scan.sarif");
+            return ExitCode.INPUT_ERROR.code;
+        }
+        int toStdout = 0;
+        for (int i = 0; i < formats.size(); i++) {
+            if (Reporter.forFormat(formats.get(i), false).isEmpty()) {
+                Context.err().println("gatehouse: unknown format " + formats.get(i));
+                Context.err().println("  hint: one of " + String.join(", ", Reporter.FORMATS));
+                return ExitCode.INPUT_ERROR.code;
+            }
+            if (i >= outputs.size() || outputs.get(i).equals("-")) {
+                toStdout++;
+            }
+        }
+        if (toStdout > 1) {
+            Context.err().println("gatehouse: only one format can go to standard output");
+            Context.err().println("  hint: give the others an --output file");
+            return ExitCode.INPUT_ERROR.code;
+        }
+        Map<String, ParameterValue> params = parameters == null ? Map.of() : ParameterFile.load(Context.resolve(parameters));
+        Scanner scanner = new Scanner(cfg, selected, params, parameters, Clock.systemUTC());
+        boolean progress = Context.interactive();
+        ScanReport report = scanner.scan(cwd, targets, progress ? p -> {
+            Context.err().print("\r\u001b[2K[" + p + "]");
+            Context.err().flush();
+        } : null);
+        if (progress) {
+            Context.err().print("\r\u001b[2K");
+            Context.err().flush();
+        }
+        for (int i = 0; i < formats.size(); i++) {
+            String out = i < outputs.size() ? outputs.get(i) : "-";
+            boolean color = !noColor && out.equals("-") && Context.interactive() && System.getenv("NO_COLOR") == null;
+            Reporter reporter = Reporter.forFormat(formats.get(i), color).orElseThrow();
+            try {
+                if (out.equals("-")) {
+                    Writer w = new OutputStreamWriter(Context.out(), StandardCharsets.UTF_8);
+                    reporter.write(report, w);
+                    w.flush();
+                } else {
+                    Path p = Context.resolve(out);
+                    if (p.getParent() != null) {
+                        Files.createDirectories(p.getParent());
+                    }
+                    try (Writer w = Files.newBufferedWriter(p, StandardCharsets.UTF_8)) {
+                        reporter.write(report, w);
+                    }
+                }
+            } catch (IOException e) {
+                Context.err().println(out + ":0:0: error: cannot write report: " + e.getMessage());
+                return ExitCode.INPUT_ERROR.code;
+            }
+        }
+        if (!report.errors().isEmpty()) {
+            if (!formats.contains("text") || outputs.size() > formats.indexOf("text") && !outputs.get(formats.indexOf("text")).equals("-")) {
+                report.errors().forEach(e -> Context.err().println(e));
+            }
+            return ExitCode.INPUT_ERROR.code;
+        }
+        return report.decision().outcome().exitCode();
+    }
+
+    private List<PackRule> selectRules(ScanConfig cfg) {
+        List<PackRule> all = new ArrayList<>();
+        if (cfg.builtin() && !noBuiltin) {
+            all.addAll(RulePack.builtin());
+        }
+        for (Path p : cfg.rulePaths()) {
+            all.addAll(RulePack.loadPath(p));
+        }
+        for (String r : rules) {
+            all.addAll(RulePack.loadPath(Context.resolve(r)));
+        }
+        return all.stream().filter(r -> !cfg.disabled().contains(r.id()))
+                .filter(r -> cfg.only().isEmpty() || cfg.only().contains(r.id())).toList();
+    }
+
+    private static Path findConfig(Path cwd, List<Path> targets) {
+        Path here = cwd.resolve(ScanConfig.FILE_NAME);
+        if (Files.exists(here)) {
+            return here;
+        }
+        if (targets.size() == 1 && Files.isDirectory(targets.get(0))) {
+            Path there = targets.get(0).resolve(ScanConfig.FILE_NAME);
+            if (Files.exists(there)) {
+                return there;
+            }
+        }
+        return here;
+    }
+
+
+}
