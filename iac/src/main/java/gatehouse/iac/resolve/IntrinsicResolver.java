@@ -336,7 +336,7 @@ public final class IntrinsicResolver {
                         v = scalar(vars.get(name));
                     } else if (!name.contains(".")) {
                         Value r = ref(MapValue.of(at.path(), Map.of()), name);
-                        v = r == NO_VALUE ? null : scalar(r);
+                        v = r == null || r == NO_VALUE ? null : scalar(r);
                         if (v != null) {
                             via.add(name);
                         }
@@ -374,6 +374,9 @@ public final class IntrinsicResolver {
     }
 
     private static String scalar(Value v) {
+        if (v == null) {
+            return null;
+        }
         return switch (v) {
             case StringValue s -> s.value();
             case IntValue i -> Long.toString(i.value());

@@ -1,0 +1,171 @@
+package gatehouse.cli.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gatehouse.cli.Cli;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code gatehouse scan} end to end on real files in a temporary directory. */
+class ScanCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {}
+
+    Run scan(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] all = new String[args.length + 1];
+        all[0] = "scan";
+        System.arraycopy(args, 0, all, 1, args.length);
+        int code = Cli.run(all, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), dir);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static final String OPEN_SSH = """
+            Parameters:
+              SshSource: { Type: String, Default: 0.0.0.0/0 }
+            Resources:
+              WebSG:
+                Type: AWS::EC2::SecurityGroup
+                Properties:
+                  GroupDescription: web
+                  SecurityGroupIngress:
+                    - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: !Ref SshSource, Description: admin }
+                  SecurityGroupEgress:
+                    - { IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.0.0.0/8 }
+            """;
+
+    @Test
+    void sshOpenThroughAParameterDefaultFailsTheGate() throws IOException {
+        Files.writeString(dir.resolve("sg.yaml"), OPEN_SSH);
+        Run r = scan();
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("GH-SG-003", "sg.yaml", "9:", "via parameter SshSource (default)", "decision: FAIL");
+    }
+
+    @Test
+    void aParameterFileTurnsTheSameTemplateCompliant() throws IOException {
+        Files.writeString(dir.resolve("sg.yaml"), OPEN_SSH);
+        Files.writeString(dir.resolve("prod.json"), "{\"Parameters\": {\"SshSource\": \"203.0.113.10/32\"}}");
+        Run r = scan("sg.yaml", "-p", "prod.json");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("0 findings", "decision: PASS");
+    }
+
+    @Test
+    void corporateCidrsFromConfigCatchSshFromElsewhere() throws IOException {
+        Files.writeString(dir.resolve("sg.yaml"), OPEN_SSH.replace("0.0.0.0/0", "198.51.100.7/32"));
+        Files.writeString(dir.resolve(".gatehouse.yml"), "version: 1\nparameters:\n  corporate_cidrs: [10.0.0.0/8]\n");
+        Run r = scan();
+        assertThat(r.out()).contains("GH-SG-009").doesNotContain("GH-SG-003");
+        assertThat(r.code()).isEqualTo(1);
+    }
+
+    @Test
+    void brokenFilesAreReportedWithPositionAndTheScanGoesOn() throws IOException {
+        Files.writeString(dir.resolve("sg.yaml"), OPEN_SSH);
+        Files.writeString(dir.resolve("broken.yaml"), "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A: [\n");
+        Files.write(dir.resolve("blob.json"), new byte[] {0, 1, 2, 'A', 'W', 'S', ':', ':'});
+        Files.writeString(dir.resolve("workflow.yml"), "on: push\njobs: {}\n");
+        Run r = scan();
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).contains("GH-SG-003").containsPattern("broken\\.yaml:\\d+:\\d+: error:")
+                .containsPattern("blob\\.json:\\d+:\\d+: error:").doesNotContain("workflow.yml").doesNotContain("Exception");
+    }
+
+    @Test
+    void aNamedFileThatIsNotCloudFormationIsAnInputError() throws IOException {
+        Files.writeString(dir.resolve("k8s.yaml"), "apiVersion: v1\nkind: Pod\n");
+        Run r = scan("k8s.yaml");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).contains("k8s.yaml:1:1: error: not a CloudFormation template");
+        assertThat(scan("missing.yaml").code()).isEqualTo(2);
+    }
+
+    @Test
+    @Timeout(20)
+    void aHostileRegexInAUserRuleCannotHangTheScan() throws IOException {
+        Files.writeString(dir.resolve("t.json"), "{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\", \"Properties\": {\"BucketName\": \""
+                + "a".repeat(50_000) + "!\"}}}}");
+        Files.writeString(dir.resolve("evil.guard"), "rule EVIL { Resources.*.Properties.BucketName != /(a+)+$/ }\n");
+        Run r = scan("t.json", "--no-builtin", "--rules", "evil.guard");
+        assertThat(r.code()).isIn(0, 1, 2);
+        assertThat(r.out() + r.err()).doesNotContain("Exception");
+    }
+
+    @Test
+    void aBrokenUserRuleIsAnInputErrorWithItsPosition() throws IOException {
+        Files.writeString(dir.resolve("sg.yaml"), OPEN_SSH);
+        Files.writeString(dir.resolve("bad.guard"), "rule R {\n  Resources.*.Type ==\n");
+        Run r = scan("--rules", "bad.guard");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).containsPattern("bad\\.guard:\\d+:\\d+: error:");
+    }
+
+    @Test
+    void suppressionsAndWaiversKeepFindingsButMarkThem() throws IOException {
+        Files.writeString(dir.resolve("sg.yaml"), OPEN_SSH.replace("  WebSG:\n    Type: AWS::EC2::SecurityGroup\n",
+                "  WebSG:\n    Type: AWS::EC2::SecurityGroup\n    Metadata:\n      cfn_nag:\n        rules_to_suppress:\n"
+                        + "          - { id: GH-SG-003, reason: bastion host in a lab account }\n"));
+        Files.writeString(dir.resolve(".gatehouse.yml"), """
+                version: 1
+                waivers:
+                  - { rule: GH-SG-001, resource: WebSG, reason: lab, expires: 2999-01-01 }
+                  - { rule: GH-SG-007, reason: old exception, expires: 2020-01-01 }
+                """);
+        Run r = scan("-f", "sarif");
+        assertThat(r.out()).contains("\"suppressions\"", "bastion host in a lab account", "GH-WAIVER-001", "\"kind\" : \"external\"");
+        Run text = scan();
+        assertThat(text.out()).contains("[suppressed]", "GH-SG-007", "GH-WAIVER-001");
+    }
+
+    @Test
+    void severalFormatsGoToTheirFiles() throws IOException {
+        Files.writeString(dir.resolve("sg.yaml"), OPEN_SSH);
+        Run r = scan("-f", "json", "-o", "out/r.json", "-f", "sarif", "-o", "out/r.sarif", "-f", "junit", "-o", "out/r.xml",
+                "-f", "html", "-o", "out/r.html", "-f", "text");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(Files.readString(dir.resolve("out/r.json"))).contains("\"schemaVersion\" : 1", "GH-SG-003");
+        assertThat(Files.readString(dir.resolve("out/r.sarif"))).contains("\"version\" : \"2.1.0\"");
+        assertThat(Files.readString(dir.resolve("out/r.xml"))).contains("<testsuites");
+        assertThat(Files.readString(dir.resolve("out/r.html"))).contains("<!DOCTYPE html>");
+        assertThat(r.out()).contains("decision: FAIL");
+        assertThat(scan("-f", "yaml").code()).isEqualTo(2);
+    }
+
+    @Test
+    void badConfigurationIsAnInputErrorAtItsLine() throws IOException {
+        Files.writeString(dir.resolve(".gatehouse.yml"), "version: 1\ngate:\n  fail_at: 50\n  treshold: 3\n");
+        Run r = scan();
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(".gatehouse.yml:4:3: error: unknown key treshold");
+    }
+
+    @Test
+    void secretsNeverAppearInReports() throws IOException {
+        Files.writeString(dir.resolve("db.yaml"), """
+                Parameters:
+                  DbPassword: { Type: String, Default: "Sup3rS3cretValue!" }
+                Resources:
+                  Db:
+                    Type: AWS::RDS::DBInstance
+                    Properties:
+                      MasterUserPassword: "Sup3rS3cretValue!"
+                      StorageEncrypted: true
+                """);
+        for (String f : new String[] {"text", "json", "sarif", "html", "junit"}) {
+            assertThat(scan("-f", f).out()).as(f).doesNotContain("Sup3rS3cretValue");
+        }
+    }
+}
