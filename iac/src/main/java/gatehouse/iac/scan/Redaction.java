@@ -26,9 +26,49 @@ final class Redaction {
         return text.replace(secret, mask(secret));
     }
 
-    /** {@code text} with every value flagged by a secrets finding masked. */
+    private static final java.util.regex.Pattern SECRET_KEY =
+            java.util.regex.Pattern.compile("(?i).*(password|passwd|secret|token|api_?key|private_?key|credential).*");
+
+    /** Literal strings held under secret-looking keys anywhere in the template (dynamic references excluded). */
+    static List<String> secretValues(Value v, String key, List<String> out, int depth) {
+        if (depth > 200) {
+            return out;
+        }
+        switch (v) {
+            case MapValue m -> m.entries().forEach((k, c) -> secretValues(c, k, out, depth + 1));
+            case ListValue l -> l.elements().forEach(c -> secretValues(c, key, out, depth + 1));
+            case StringValue s -> {
+                if (key != null && SECRET_KEY.matcher(key).matches() && s.value().length() >= 4
+                        && !s.value().startsWith("{{resolve:") && !s.value().startsWith("arn:")) {
+                    out.add(s.value());
+                }
+            }
+            default -> { }
+        }
+        return out;
+    }
+
+    /** {@code findings} with every secret value masked in their messages and snippets. */
+    static List<Finding> redactFindings(List<Finding> findings, List<String> secrets) {
+        if (secrets.isEmpty()) {
+            return findings;
+        }
+        List<Finding> out = new ArrayList<>(findings.size());
+        for (Finding f : findings) {
+            String msg = f.message();
+            String snip = f.snippet();
+            for (String s : secrets) {
+                msg = redact(msg, s);
+                snip = redact(snip, s);
+            }
+            out.add(new Finding(f.rule(), msg, f.location(), snip, f.provenance(), f.fingerprint(), f.suppression()));
+        }
+        return out;
+    }
+
+    /** {@code text} with every value flagged by a secrets finding, or held under a secret-looking key, masked. */
     static String redactSecrets(String text, Value template, List<Finding> findings) {
-        List<String> secrets = new ArrayList<>();
+        List<String> secrets = secretValues(template, null, new ArrayList<>(), 0);
         for (Finding f : findings) {
             if (f.rule().family().equals("secrets")) {
                 Value v = at(template, f.location().path());

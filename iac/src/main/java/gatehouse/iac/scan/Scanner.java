@@ -222,7 +222,8 @@ public final class Scanner {
         }
         try {
             IntrinsicResolver resolver = new IntrinsicResolver(parametersFor(t.rel()), Map.of());
-            List<Finding> findings = evaluate(t.rel(), text, template, resolver);
+            List<Finding> findings = Redaction.redactFindings(evaluate(t.rel(), text, template, resolver),
+                    Redaction.secretValues(template, null, new ArrayList<>(), 0));
             return new FileResult(t.rel(), findings, List.of(), Redaction.redactSecrets(text, template, findings), true);
         } catch (GuardEvaluationException e) {
             return new FileResult(t.rel(), List.of(), List.of(e.diagnostics().get(0).headline() + " (evaluating " + t.rel() + ")"),
