@@ -169,7 +169,9 @@ public final class ScanCommand implements Callable<Integer> {
             }
         }
         if (!report.errors().isEmpty()) {
-            if (!formats.contains("text") || outputs.size() > formats.indexOf("text") && !outputs.get(formats.indexOf("text")).equals("-")) {
+            int text = formats.indexOf("text");
+            boolean textOnStdout = text >= 0 && (text >= outputs.size() || outputs.get(text).equals("-"));
+            if (!textOnStdout) { // the text report lists input errors itself; otherwise they go to stderr
                 report.errors().forEach(e -> Context.err().println(e));
             }
             return ExitCode.INPUT_ERROR.code;

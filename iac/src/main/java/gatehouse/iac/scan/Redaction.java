@@ -66,9 +66,12 @@ final class Redaction {
         return out;
     }
 
-    /** {@code text} with every value flagged by a secrets finding, or held under a secret-looking key, masked. */
-    static String redactSecrets(String text, Value template, List<Finding> findings) {
-        List<String> secrets = secretValues(template, null, new ArrayList<>(), 0);
+    /**
+     * {@code text} with every value flagged by a secrets finding, or in {@code keyed} (the values under
+     * secret-looking keys, from {@link #secretValues}), masked.
+     */
+    static String redactSecrets(String text, Value template, List<Finding> findings, List<String> keyed) {
+        List<String> secrets = new ArrayList<>(keyed);
         for (Finding f : findings) {
             if (f.rule().family().equals("secrets")) {
                 Value v = at(template, f.location().path());

@@ -67,6 +67,8 @@ public final class Scanner {
     private final String cliParameterSource;
     private final Clock clock;
     private final Evaluator evaluator;
+    private final Map<String, PathMatcher> globs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Path, Map<String, ParameterValue>> parameterFiles = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param rules         the rules to run (already filtered by configuration)
@@ -126,13 +128,18 @@ public final class Scanner {
 
     // ------------------------------------------------------------------ discovery
 
+    /** A compiled glob, compiled once per scanner (matched per file and per finding). */
+    private PathMatcher glob(String pattern) {
+        return globs.computeIfAbsent(pattern, g -> FileSystems.getDefault().getPathMatcher("glob:" + g));
+    }
+
     private record Target(Path path, String rel, boolean explicit) {}
 
     private static final Set<String> EXTENSIONS = Set.of(".json", ".yaml", ".yml", ".template");
 
     private List<Target> discover(Path root, List<Path> paths, List<String> errors) {
-        List<PathMatcher> include = config.include().stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
-        List<PathMatcher> exclude = config.exclude().stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+        List<PathMatcher> include = config.include().stream().map(this::glob).toList();
+        List<PathMatcher> exclude = config.exclude().stream().map(this::glob).toList();
         Set<Path> seen = new LinkedHashSet<>();
         List<Target> out = new ArrayList<>();
         for (Path p : paths) {
@@ -222,9 +229,9 @@ public final class Scanner {
         }
         try {
             IntrinsicResolver resolver = new IntrinsicResolver(parametersFor(t.rel()), Map.of());
-            List<Finding> findings = Redaction.redactFindings(evaluate(t.rel(), text, template, resolver),
-                    Redaction.secretValues(template, null, new ArrayList<>(), 0));
-            return new FileResult(t.rel(), findings, List.of(), Redaction.redactSecrets(text, template, findings), true);
+            List<String> keyedSecrets = Redaction.secretValues(template, null, new ArrayList<>(), 0);
+            List<Finding> findings = Redaction.redactFindings(evaluate(t.rel(), text, template, resolver), keyedSecrets);
+            return new FileResult(t.rel(), findings, List.of(), Redaction.redactSecrets(text, template, findings, keyedSecrets), true);
         } catch (GuardEvaluationException e) {
             return new FileResult(t.rel(), List.of(), List.of(e.diagnostics().get(0).headline() + " (evaluating " + t.rel() + ")"),
                     text, true);
@@ -236,9 +243,9 @@ public final class Scanner {
     private Map<String, ParameterValue> parametersFor(String rel) {
         Map<String, ParameterValue> out = new LinkedHashMap<>();
         for (Map.Entry<String, Path> e : config.parameterFiles().entrySet()) {
-            PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + e.getKey());
-            if (m.matches(Path.of(rel))) {
-                out.putAll(ParameterFile.load(e.getValue()));
+            if (glob(e.getKey()).matches(Path.of(rel))) {
+                // each file is read once for all the templates it applies to; a failed read is not cached
+                out.putAll(parameterFiles.computeIfAbsent(e.getValue(), ParameterFile::load));
             }
         }
         out.putAll(cliParameters);
@@ -267,12 +274,7 @@ public final class Scanner {
                     // resource): located at the most specific path, worded by the author's message if any
                     Map<String, List<ClauseFailure>> byElement = new LinkedHashMap<>();
                     for (ClauseFailure cf : rr.failures()) {
-                        Value at = cf.actual() != null ? cf.actual() : cf.traversedTo();
-                        String p = at == null ? "" : at.path();
-                        if (p.startsWith("/Gatehouse/original")) {
-                            p = p.substring("/Gatehouse/original".length());
-                        }
-                        byElement.computeIfAbsent(element(p), k -> new ArrayList<>()).add(cf);
+                        byElement.computeIfAbsent(element(templatePath(cf)), k -> new ArrayList<>()).add(cf);
                     }
                     for (Map.Entry<String, List<ClauseFailure>> e : byElement.entrySet()) {
                         ClauseFailure where = e.getValue().stream().max(Comparator.comparingInt(cf -> pathOf(cf).length())).orElseThrow();
@@ -298,10 +300,7 @@ public final class Scanner {
     private Finding finding(Rule rule, String file, String[] lines, Value template, ClauseFailure cf, String fallback,
                             Variants.Variant variant) {
         Value at = cf == null ? null : cf.actual() != null ? cf.actual() : cf.traversedTo();
-        String path = at == null ? "" : at.path();
-        if (path.startsWith("/Gatehouse/original")) {
-            path = path.substring("/Gatehouse/original".length());
-        }
+        String path = cf == null ? "" : templatePath(cf);
         String resource = resourceOf(path);
         int line = at == null ? 0 : Math.max(0, at.position().line());
         int col = at == null || line == 0 ? 0 : at.position().column() + 1;
@@ -332,6 +331,14 @@ public final class Scanner {
         Value at = cf.actual() != null ? cf.actual() : cf.traversedTo();
         return at == null ? "" : at.path();
     }
+
+    /** The offending value's path in the template: one under {@code Gatehouse.original} maps back to the template's own. */
+    private static String templatePath(ClauseFailure cf) {
+        String p = pathOf(cf);
+        return p.startsWith(ORIGINAL) ? p.substring(ORIGINAL.length()) : p;
+    }
+
+    private static final String ORIGINAL = "/Gatehouse/original";
 
     private static String message(ClauseFailure cf) {
         if (cf.customMessage() != null && !cf.customMessage().isBlank()) {
@@ -419,7 +426,7 @@ public final class Scanner {
             if (!w.rule().equals(rule.id())) {
                 continue;
             }
-            if (!w.file().isEmpty() && !FileSystems.getDefault().getPathMatcher("glob:" + w.file()).matches(Path.of(file))) {
+            if (!w.file().isEmpty() && !glob(w.file()).matches(Path.of(file))) {
                 continue;
             }
             if (!w.resource().isEmpty() && !w.resource().equals(resource)) {

@@ -285,12 +285,7 @@ public final class Engine {
             }
             case QueryPart.AllIndices a -> {
                 if (v instanceof ListValue l) {
-                    if (l.size() == 0) {
-                        out.add(new Unresolved(v, remaining(parts, i), "Array at path " + v.path() + " is empty"));
-                    }
-                    for (Value e : l.elements()) {
-                        walk(parts, i + 1, e, scope, at, out);
-                    }
+                    eachElement(parts, i, l, scope, at, out);
                 } else {
                     walk(parts, i + 1, v, scope, at, out);
                 }
@@ -315,12 +310,7 @@ public final class Engine {
                         walk(parts, i + 1, e.getValue(), s, at, out);
                     }
                 } else if (v instanceof ListValue l) {
-                    if (l.size() == 0) {
-                        out.add(new Unresolved(v, remaining(parts, i), "Array at path " + v.path() + " is empty"));
-                    }
-                    for (Value e : l.elements()) {
-                        walk(parts, i + 1, e, scope, at, out);
-                    }
+                    eachElement(parts, i, l, scope, at, out);
                 } else {
                     walk(parts, i + 1, v, scope, at, out);
                 }
@@ -364,6 +354,16 @@ public final class Engine {
                     }
                 }
             }
+        }
+    }
+
+    /** {@code [*]} or {@code *} on a list: the rest of the query on every element; an empty list is unresolved. */
+    private void eachElement(List<QueryPart> parts, int i, ListValue l, Scope scope, FileLocation at, List<Result> out) {
+        if (l.size() == 0) {
+            out.add(new Unresolved(l, remaining(parts, i), "Array at path " + l.path() + " is empty"));
+        }
+        for (Value e : l.elements()) {
+            walk(parts, i + 1, e, scope, at, out);
         }
     }
 
