@@ -189,7 +189,14 @@ final class TestRunner {
             if (input == null) {
                 input = new NullValue("", gatehouse.core.doc.Position.NONE);
             }
-            String name = sm.get("name") instanceof StringValue s ? s.value() : null;
+            String name = switch (sm.get("name")) {
+                // cfn-guard prints any scalar name as written: "name: false" is the name "false"
+                case StringValue s -> s.value();
+                case gatehouse.core.doc.BoolValue b -> String.valueOf(b.value());
+                case gatehouse.core.doc.IntValue i -> String.valueOf(i.value());
+                case gatehouse.core.doc.FloatValue f -> String.valueOf(f.value());
+                case null, default -> null;
+            };
             Map<String, String> expected = new LinkedHashMap<>();
             if (sm.get("expectations") instanceof MapValue em && em.get("rules") instanceof MapValue rules) {
                 for (Map.Entry<String, Value> e : rules.entries().entrySet()) {

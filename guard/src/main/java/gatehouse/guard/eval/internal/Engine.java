@@ -124,10 +124,37 @@ public final class Engine {
         final Value thisValue;
         final Map<String, LetValue> defs = new HashMap<>();
         final Map<String, List<Result>> values = new HashMap<>();
+        /** A scope made only to bind one captured key while the rest of a query is walked. */
+        final boolean captureOnly;
 
         Scope(Scope parent, Value thisValue) {
+            this(parent, thisValue, false);
+        }
+
+        Scope(Scope parent, Value thisValue, boolean captureOnly) {
             this.parent = parent;
             this.thisValue = thisValue;
+            this.captureOnly = captureOnly;
+        }
+
+        /**
+         * {@code Resources[ name ] { ... %name ... }}: as in cfn-guard, the keys a query captures accumulate in the
+         * scope the query runs in, so the clauses after the query see every key it walked.
+         */
+        void accumulate(String name, Result key) {
+            Scope s = this;
+            while (s.captureOnly && s.parent != null) {
+                s = s.parent;
+            }
+            if (s.defs.containsKey(name)) {
+                return;
+            }
+            List<Result> list = s.values.get(name);
+            if (!(list instanceof ArrayList<Result>)) {
+                list = new ArrayList<>();
+                s.values.put(name, list);
+            }
+            list.add(key);
         }
 
         void define(LetExpr let) {
@@ -303,9 +330,11 @@ public final class Engine {
                     for (Map.Entry<String, Value> e : m.entries().entrySet()) {
                         Scope s = scope;
                         if (a.captureName() != null) {
-                            s = new Scope(scope, scope.thisValue);
-                            s.bind(a.captureName(), List.of(new Resolved(new StringValue(e.getValue().path(),
-                                    m.keyPosition(e.getKey()), e.getKey()))));
+                            Result key = new Resolved(new StringValue(e.getValue().path(),
+                                    m.keyPosition(e.getKey()), e.getKey()));
+                            scope.accumulate(a.captureName(), key);
+                            s = new Scope(scope, scope.thisValue, true);
+                            s.bind(a.captureName(), List.of(key));
                         }
                         walk(parts, i + 1, e.getValue(), s, at, out);
                     }
@@ -343,11 +372,12 @@ public final class Engine {
                 List<Result> rhs = letValue(f.clause().compareWith(), scope, at);
                 for (Map.Entry<String, Value> e : m.entries().entrySet()) {
                     Value key = new StringValue(e.getValue().path(), m.keyPosition(e.getKey()), e.getKey());
-                    boolean match = compare(key, rhs, f.clause().comparator(), f.clause().negated(), at) == Status.PASS;
+                    boolean match = keyMatches(key, rhs, f.clause().comparator(), f.clause().negated(), at);
                     if (match) {
                         Scope s = scope;
                         if (f.captureName() != null) {
-                            s = new Scope(scope, scope.thisValue);
+                            // unlike [ name ], [ name | keys ... ] binds only while the query walks (as cfn-guard)
+                            s = new Scope(scope, scope.thisValue, true);
                             s.bind(f.captureName(), List.of(new Resolved(key)));
                         }
                         walk(parts, i + 1, e.getValue(), s, at, out);
@@ -355,6 +385,26 @@ public final class Engine {
                 }
             }
         }
+    }
+
+    /**
+     * {@code [ keys OP rhs ]}, with cfn-guard's semantics: a key is selected when it compares true against any one
+     * of the right-hand values taken alone, so {@code keys == %q} over a query's values means "equals one of them"
+     * and {@code keys not in %q} "differs from one of them"; a key never equals (nor differs from) a list or map.
+     */
+    private boolean keyMatches(Value key, List<Result> rhs, CmpOperator op, boolean negated, FileLocation at) {
+        for (Result r : rhs) {
+            if (!(r instanceof Resolved res)) {
+                continue;
+            }
+            if (op == CmpOperator.Eq && (res.value() instanceof ListValue || res.value() instanceof MapValue)) {
+                continue;
+            }
+            if (compare(key, List.of(r), op, negated, at) == Status.PASS) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code [*]} or {@code *} on a list: the rest of the query on every element; an empty list is unresolved. */
