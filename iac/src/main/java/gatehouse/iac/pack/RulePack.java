@@ -41,8 +41,15 @@ public final class RulePack {
     /** The built-in rules, in id order. */
     public static List<PackRule> builtin() {
         List<PackRule> out = new ArrayList<>();
-        for (Map.Entry<String, String> e : builtinSources()) {
-            out.addAll(load("builtin:" + e.getKey(), e.getKey(), e.getValue(), true));
+        List<Map.Entry<String, String>> sources = builtinSources();
+        Map<String, String> byPath = new java.util.HashMap<>();
+        sources.forEach(e -> byPath.put(e.getKey(), e.getValue()));
+        Includes includes = new Includes((from, path) -> {
+            String key = Path.of(from).resolveSibling(path).normalize().toString().replace('\\', '/');
+            return java.util.Optional.ofNullable(byPath.get(key)).map(t -> Map.entry(key, t));
+        });
+        for (Map.Entry<String, String> e : sources) {
+            out.addAll(load("builtin:" + e.getKey(), e.getKey(), e.getValue(), true, includes));
         }
         out.sort(Comparator.comparing(PackRule::id));
         return out;
@@ -91,10 +98,28 @@ public final class RulePack {
      * @throws InputException when the file does not parse or its header is incomplete
      */
     public static List<PackRule> load(String source, String name, String text, boolean builtin) {
+        return load(source, name, text, builtin, new Includes(FILE_INCLUDES));
+    }
+
+    /** {@code gh_include} paths resolved on the file system, relative to the including file. */
+    static final Includes.Source FILE_INCLUDES = (from, path) -> {
+        Path p = Path.of(from).resolveSibling(path).normalize();
+        if (!Files.isRegularFile(p)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(Map.entry(p.toString(), readText(p)));
+        } catch (IOException e) {
+            throw new InputException(Diagnostic.of("io", SourceSpan.at(p.toString(), 0, 0),
+                    "cannot read: " + e.getMessage(), null));
+        }
+    };
+
+    static List<PackRule> load(String source, String name, String text, boolean builtin, Includes includes) {
         Map<String, String> h = RuleHeader.parse(name, text);
         RulesFile file;
         try {
-            file = Parser.parse(name, text, Parser.Dialect.GATEHOUSE);
+            file = includes.resolve(Parser.parse(name, text, Parser.Dialect.GATEHOUSE));
         } catch (GuardParseException e) {
             throw new InputException(e.diagnostics(), e);
         }
@@ -143,15 +168,25 @@ public final class RulePack {
     /** Loads a user's rule file or every {@code .guard} file under a directory. */
     public static List<PackRule> loadPath(Path path) {
         List<PackRule> out = new ArrayList<>();
+        Includes includes = new Includes(FILE_INCLUDES);
         try {
             if (Files.isDirectory(path)) {
+                Map<String, List<PackRule>> byFile = new java.util.LinkedHashMap<>();
                 try (Stream<Path> s = Files.walk(path)) {
                     for (Path p : s.filter(f -> f.toString().endsWith(".guard") && Files.isRegularFile(f)).sorted().toList()) {
-                        out.addAll(load(p.toString(), p.toString(), readText(p), false));
+                        String name = p.normalize().toString();
+                        byFile.put(name, load(name, name, readText(p), false, includes));
                     }
                 }
+                // a file another one includes is a library, not a rule file of its own
+                byFile.forEach((name, rules) -> {
+                    if (!includes.included().contains(name)) {
+                        out.addAll(rules);
+                    }
+                });
             } else {
-                out.addAll(load(path.toString(), path.toString(), readText(path), false));
+                String name = path.normalize().toString();
+                out.addAll(load(name, name, readText(path), false, includes));
             }
         } catch (java.nio.file.NoSuchFileException e) {
             throw new InputException(Diagnostic.of("io", SourceSpan.at(path.toString(), 0, 0),

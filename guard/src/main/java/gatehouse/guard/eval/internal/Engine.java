@@ -86,6 +86,9 @@ public final class Engine {
         for (LetExpr let : file.assignments()) {
             global.define(let);
         }
+        for (Rule r : file.libraryRules()) {
+            rulesByName.computeIfAbsent(r.ruleName(), k -> new ArrayList<>()).add(r);
+        }
         for (Rule r : file.guardRules()) {
             rulesByName.computeIfAbsent(r.ruleName(), k -> new ArrayList<>()).add(r);
         }
@@ -838,13 +841,104 @@ public final class Engine {
 
     private void fail(ClauseFailure f) {
         if (sink != null) {
+            if (file.interpolateMessages() && f.customMessage() != null && f.customMessage().contains("{{")) {
+                f = new ClauseFailure(f.rule(), f.location(), f.kind(), f.operator(), f.negated(), f.actual(),
+                        f.expected(), f.traversedTo(), f.remainingQuery(), f.reason(),
+                        interpolate(f.customMessage(), f));
+            }
             sink.add(f);
         }
+    }
+
+    /** The scope of the clause being evaluated, for {@code {{ %var }}} in its custom message. */
+    private Scope clauseScope;
+
+    /**
+     * Fills a Gatehouse custom message's placeholders: {@code {{ %var }}} with the variable's values as seen by
+     * the failing clause (comma-separated), {@code {{ value }}} with the offending value, {@code {{ path }}} with
+     * its path. A variable that cannot be resolved there is left as written.
+     */
+    private String interpolate(String msg, ClauseFailure f) {
+        StringBuilder out = new StringBuilder(msg.length() + 32);
+        int i = 0;
+        while (true) {
+            int open = msg.indexOf("{{", i);
+            int close = open < 0 ? -1 : msg.indexOf("}}", open + 2);
+            if (close < 0) {
+                out.append(msg, i, msg.length());
+                return out.toString();
+            }
+            out.append(msg, i, open);
+            String inner = msg.substring(open + 2, close).strip();
+            Value at = f.actual() != null ? f.actual() : f.traversedTo();
+            String text;
+            if (inner.equals("value")) {
+                text = at == null ? "" : render(at);
+            } else if (inner.equals("path")) {
+                text = at == null ? "" : at.path();
+            } else if (inner.startsWith("%")) {
+                text = variableText(inner.substring(1));
+            } else {
+                text = null; // not ours, e.g. CloudFormation's {{resolve:...}}: verbatim
+            }
+            out.append(text == null ? msg.substring(open, close + 2) : text);
+            i = close + 2;
+        }
+    }
+
+    private String variableText(String name) {
+        if (clauseScope == null) {
+            return null;
+        }
+        try {
+            List<Result> values = clauseScope.lookup(name, null);
+            StringBuilder sb = new StringBuilder();
+            for (Result r : values) {
+                if (r instanceof Resolved res) {
+                    if (!sb.isEmpty()) {
+                        sb.append(", ");
+                    }
+                    sb.append(render(res.value()));
+                }
+            }
+            return sb.toString();
+        } catch (RuntimeException unknown) {
+            return null;
+        }
+    }
+
+    private static String render(Value v) {
+        return switch (v) {
+            case StringValue s -> s.value();
+            case ListValue l -> {
+                StringBuilder sb = new StringBuilder("[");
+                for (Value e : l.elements()) {
+                    sb.append(sb.length() > 1 ? ", " : "").append(render(e));
+                }
+                yield sb.append(']').toString();
+            }
+            case MapValue m -> "{" + String.join(", ", m.entries().keySet()) + "}";
+            case NullValue n -> "null";
+            case BoolValue b -> String.valueOf(b.value());
+            case IntValue i -> String.valueOf(i.value());
+            case FloatValue fl -> String.valueOf(fl.value());
+            default -> v.toString();
+        };
     }
 
     // ------------------------------------------------------------------ clauses
 
     private Status accessClause(AccessClause c, boolean clauseNegation, Scope scope) {
+        Scope saved = clauseScope;
+        clauseScope = scope;
+        try {
+            return accessClauseIn(c, clauseNegation, scope);
+        } finally {
+            clauseScope = saved;
+        }
+    }
+
+    private Status accessClauseIn(AccessClause c, boolean clauseNegation, Scope scope) {
         FileLocation at = c.location();
         List<Result> lhs = query(c.query(), scope, at);
         CmpOperator op = c.comparator();

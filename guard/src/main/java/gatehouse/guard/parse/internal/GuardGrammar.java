@@ -121,6 +121,7 @@ public final class GuardGrammar {
         List<Rule> rules = new ArrayList<>();
         List<ParameterizedRule> parameterized = new ArrayList<>();
         List<List<RuleClause>> defaultClauses = new ArrayList<>();
+        List<RulesFile.Include> includes = new ArrayList<>();
         int nul = s.indexOf('\0');
         if (nul >= 0) {
             p = nul;
@@ -137,6 +138,8 @@ public final class GuardGrammar {
                 if (keyword("let")) {
                     p = itemStart;
                     assignments.add(assignment());
+                } else if (keyword("gh_include")) {
+                    includes.add(include(itemStart));
                 } else if (keyword("rule")) {
                     p = itemStart;
                     Object r = ruleBlock();
@@ -171,7 +174,24 @@ public final class GuardGrammar {
                     new FileLocation(1, 1, file));
             rules.add(0, def);
         }
-        return new RulesFile(file, assignments, rules, parameterized);
+        return new RulesFile(file, assignments, rules, parameterized, includes, List.of(), extensions);
+    }
+
+    /** {@code gh_include 'path'} (Gatehouse dialect only), the keyword already consumed. */
+    private RulesFile.Include include(int start) {
+        if (!extensions) {
+            throw fail(start, "gh_include is a Gatehouse extension, not part of cfn-guard's language",
+                    "use it in rule files for 'gatehouse scan'; 'gatehouse guard' reads exactly what cfn-guard reads");
+        }
+        ws();
+        if (peek() != '\'' && peek() != '"') {
+            throw fail(p, "expecting a quoted path after gh_include", "gh_include 'common/variables.guard'");
+        }
+        String path = quoted();
+        if (path.isBlank()) {
+            throw fail(start, "gh_include needs a non-empty path", null);
+        }
+        return new RulesFile.Include(path, loc(start));
     }
 
     private GuardParseException exception() {
@@ -1173,6 +1193,46 @@ public final class GuardGrammar {
                 null);
     }
 
+    /**
+     * Gatehouse dialect: a custom message may hold {@code {{ %var }}}, {@code {{ value }}} and {@code {{ path }}}
+     * placeholders (see docs/rule-pack.md). Other text between braces stays verbatim (CloudFormation's own
+     * {@code {{resolve:...}}} appears in messages), but a {@code {{ %...}}} that is not a variable name is an
+     * error here rather than a surprise in a report.
+     */
+    private void checkPlaceholders(String msg, int base) {
+        int i = msg.indexOf("{{");
+        while (i >= 0) {
+            int close = msg.indexOf("}}", i + 2);
+            if (close < 0) {
+                return;
+            }
+            String inner = msg.substring(i + 2, close).strip();
+            if (inner.startsWith("%") && !isPlaceholder(inner)) {
+                throw fail(base + i, "bad variable placeholder {{ " + inner + " }} in custom message",
+                        "write {{ %variable }} with a plain variable name");
+            }
+            i = msg.indexOf("{{", close + 2);
+        }
+    }
+
+    /** What may stand between {@code {{ }}} in a Gatehouse custom message: {@code %name}, {@code value}, {@code path}. */
+    public static boolean isPlaceholder(String inner) {
+        if (inner.equals("value") || inner.equals("path")) {
+            return true;
+        }
+        if (inner.length() < 2 || inner.charAt(0) != '%'
+                || !(Character.isLetter(inner.charAt(1)) || inner.charAt(1) == '_')) {
+            return false;
+        }
+        for (int k = 2; k < inner.length(); k++) {
+            char c = inner.charAt(k);
+            if (!(Character.isLetterOrDigit(c) || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** An optional {@code << message >>}; null when absent (position restored). */
     private String customMessage() {
         int save = p;
@@ -1188,6 +1248,9 @@ public final class GuardGrammar {
             throw fail(open, "unterminated custom message (missing >>)", null);
         }
         String msg = s.substring(p, end);
+        if (extensions) {
+            checkPlaceholders(msg, p);
+        }
         p = end + 2;
         return msg;
     }
