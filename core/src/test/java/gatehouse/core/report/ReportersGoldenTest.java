@@ -78,6 +78,36 @@ class ReportersGoldenTest {
         }
     }
 
+    /**
+     * The SARIF report validates against the SARIF 2.1.0 JSON schema, fetched (not committed) by
+     * {@code bin/lib/sarif-schema.sh}; skipped when it is absent, unless {@code GATEHOUSE_REQUIRE_SARIF_SCHEMA}
+     * is set, as CI does.
+     */
+    @org.junit.jupiter.api.Test
+    void sarifValidatesAgainstTheSchema() throws IOException {
+        Path schema = Path.of(System.getProperty("user.home"), ".cache", "gatehouse", "sarif-schema-2.1.0.json");
+        if (System.getenv("GATEHOUSE_CACHE") != null) {
+            schema = Path.of(System.getenv("GATEHOUSE_CACHE"), "sarif-schema-2.1.0.json");
+        }
+        if (System.getenv("GATEHOUSE_REQUIRE_SARIF_SCHEMA") == null) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(schema),
+                    "SARIF schema not fetched: run bin/lib/sarif-schema.sh");
+        }
+        com.networknt.schema.JsonSchema s;
+        try (var in = Files.newInputStream(schema)) {
+            s = com.networknt.schema.JsonSchemaFactory.getInstance(com.networknt.schema.SpecVersion.VersionFlag.V4)
+                    .getSchema(in);
+        }
+        StringWriter w = new StringWriter();
+        Reporter.forFormat("sarif", false).orElseThrow().write(sample(), w);
+        var errors = s.validate(new com.fasterxml.jackson.databind.ObjectMapper().readTree(w.toString()));
+        assertThat(errors).isEmpty();
+        // and the validator does reject what breaks the schema, so the check above can fail
+        var broken = s.validate(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                w.toString().replaceFirst("\"version\" *: *\"2.1.0\"", "\"version\": \"9\"")));
+        assertThat(broken).isNotEmpty();
+    }
+
     @org.junit.jupiter.api.Test
     void junitIsWellFormedXml() throws Exception {
         StringWriter w = new StringWriter();
