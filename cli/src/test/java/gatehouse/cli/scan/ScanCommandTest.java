@@ -168,4 +168,32 @@ class ScanCommandTest {
             assertThat(scan("-f", f).out()).as(f).doesNotContain("Sup3rS3cretValue");
         }
     }
+
+    @Test
+    void cdkOutputIsFoundAndFindingsNameTheConstruct() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("cdk.out"));
+        Files.writeString(out.resolve("WebStack.template.json"), """
+                {
+                  "Resources": {
+                    "WebSg1A2B3C4D": {
+                      "Type": "AWS::EC2::SecurityGroup",
+                      "Properties": {
+                        "GroupDescription": "web",
+                        "SecurityGroupIngress": [
+                          {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "0.0.0.0/0"}
+                        ]
+                      },
+                      "Metadata": {"aws:cdk:path": "WebStack/WebSg/Resource"}
+                    }
+                  }
+                }
+                """);
+        Files.writeString(out.resolve("manifest.json"), "{\"version\": \"36.0.0\", \"artifacts\": {}}");
+        Files.createDirectories(out.resolve("asset.0123abcd"));
+        Files.writeString(out.resolve("asset.0123abcd/ignored.template.json"), "{\"Resources\": {\"X\": {}}}");
+        Run r = scan("-f", "json");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("WebSg1A2B3C4D (WebStack/WebSg/Resource)", "GH-SG-003")
+                .doesNotContain("asset.0123abcd").doesNotContain("manifest.json");
+    }
 }
