@@ -51,7 +51,12 @@ class RulePackTest {
             assertThat(r.rule().title()).isNotBlank();
             assertThat(r.rule().rationale()).isNotBlank();
             assertThat(r.rule().remediation()).isNotBlank();
-            assertThat(r.rule().references()).as("references of %s", r.id()).isNotEmpty();
+            assertThat(r.rule().references()).as("references of %s", r.id()).isNotEmpty()
+                    // one spelling per source, so reports can group by control
+                    .allSatisfy(ref -> assertThat(ref).as("reference of %s", r.id()).matches(
+                            "CIS AWS Foundations v[0-9]+\\.[0-9]+\\.[0-9]+ [0-9]+(\\.[0-9]+)*"
+                                    + "|AWS Config [a-z0-9-]+( \\(AWS Security Hub [A-Za-z0-9.]+\\))?"
+                                    + "|Control Tower CT\\.[A-Z0-9]+\\.PR\\.[0-9]+|AWS Well-Architected [A-Z0-9-]+|https://\\S+"));
             assertThat(r.rule().risk()).isBetween(0, 100);
             assertThat(r.resourceTypes()).isNotEmpty();
         }
