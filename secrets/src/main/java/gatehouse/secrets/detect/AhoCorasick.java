@@ -1,0 +1,164 @@
+package gatehouse.secrets.detect;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * One pass over a text finds which of many keywords occur in it (the keyword prefilter that decides which
+ * rules run on a fragment). A byte-free, char-level automaton over lower-case keywords with a dense
+ * transition table for ASCII and a sparse fallback for other characters; {@link #present} returns the set of
+ * keyword indexes seen, case-insensitively for ASCII letters.
+ */
+public final class AhoCorasick {
+    private static final int ASCII = 128;
+    private final int[][] next;      // [state][ascii char] -> state (full goto function after build)
+    private final List<int[]>[] wide; // non-ASCII edges: pairs (char, state)
+    private final int[] fail;
+    private final int[][] outputs;
+    private final int states;
+    private final int keywordCount;
+
+    @SuppressWarnings("unchecked")
+    public AhoCorasick(List<String> keywords) {
+        this.keywordCount = keywords.size();
+        int cap = 1;
+        for (String k : keywords) {
+            cap += k.length();
+        }
+        int[][] nx = new int[cap][];
+        List<int[]>[] wd = new List[cap];
+        List<List<Integer>> out = new ArrayList<>();
+        nx[0] = new int[ASCII];
+        Arrays.fill(nx[0], -1);
+        out.add(new ArrayList<>());
+        int count = 1;
+        for (int ki = 0; ki < keywords.size(); ki++) {
+            String k = keywords.get(ki).toLowerCase(java.util.Locale.ROOT);
+            if (k.isEmpty()) {
+                continue;
+            }
+            int s = 0;
+            for (int i = 0; i < k.length(); i++) {
+                char c = k.charAt(i);
+                int t = edge(nx, wd, s, c);
+                if (t < 0) {
+                    t = count++;
+                    nx[t] = new int[ASCII];
+                    Arrays.fill(nx[t], -1);
+                    out.add(new ArrayList<>());
+                    if (c < ASCII) {
+                        nx[s][c] = t;
+                    } else {
+                        if (wd[s] == null) {
+                            wd[s] = new ArrayList<>();
+                        }
+                        wd[s].add(new int[] {c, t});
+                    }
+                }
+                s = t;
+            }
+            out.get(s).add(ki);
+        }
+        int[] fl = new int[count];
+        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        for (int c = 0; c < ASCII; c++) {
+            if (nx[0][c] < 0) {
+                nx[0][c] = 0;
+            } else {
+                fl[nx[0][c]] = 0;
+                queue.add(nx[0][c]);
+            }
+        }
+        if (wd[0] != null) {
+            for (int[] e : wd[0]) {
+                fl[e[1]] = 0;
+                queue.add(e[1]);
+            }
+        }
+        while (!queue.isEmpty()) {
+            int s = queue.poll();
+            out.get(s).addAll(out.get(fl[s]));
+            for (int c = 0; c < ASCII; c++) {
+                int t = nx[s][c];
+                if (t < 0) {
+                    nx[s][c] = nx[fl[s]][c];
+                } else {
+                    fl[t] = nx[fl[s]][c];
+                    queue.add(t);
+                }
+            }
+            if (wd[s] != null) {
+                for (int[] e : wd[s]) {
+                    int f = fl[s];
+                    int to;
+                    while ((to = wideEdge(wd, f, (char) e[0])) < 0 && f != 0) {
+                        f = fl[f];
+                    }
+                    fl[e[1]] = to < 0 || to == e[1] ? 0 : to;
+                    queue.add(e[1]);
+                }
+            }
+        }
+        this.next = nx;
+        this.wide = wd;
+        this.fail = fl;
+        this.states = count;
+        this.outputs = new int[count][];
+        for (int i = 0; i < count; i++) {
+            outputs[i] = out.get(i).stream().mapToInt(Integer::intValue).distinct().toArray();
+        }
+    }
+
+    private static int edge(int[][] nx, List<int[]>[] wd, int s, char c) {
+        if (c < ASCII) {
+            return nx[s][c];
+        }
+        return wideEdge(wd, s, c);
+    }
+
+    private static int wideEdge(List<int[]>[] wd, int s, char c) {
+        if (wd[s] != null) {
+            for (int[] e : wd[s]) {
+                if (e[0] == c) {
+                    return e[1];
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The keywords (by index) that occur in {@code text}, ASCII letters compared case-insensitively. */
+    public BitSet present(CharSequence text) {
+        BitSet seen = new BitSet(keywordCount);
+        int s = 0;
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < ASCII) {
+                if (c >= 'A' && c <= 'Z') {
+                    c = (char) (c + 32);
+                }
+                s = next[s][c];
+            } else {
+                c = Character.toLowerCase(c);
+                int t;
+                while ((t = wideEdge(wide, s, c)) < 0 && s != 0) {
+                    s = fail[s];
+                }
+                s = t < 0 ? 0 : t;
+            }
+            int[] o = outputs[s];
+            for (int k : o) {
+                seen.set(k);
+            }
+        }
+        return seen;
+    }
+
+    public int states() {
+        return states;
+    }
+}

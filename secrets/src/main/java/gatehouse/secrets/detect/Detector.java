@@ -1,0 +1,285 @@
+package gatehouse.secrets.detect;
+
+import com.google.re2j.Matcher;
+import gatehouse.secrets.rules.Allowlist;
+import gatehouse.secrets.rules.RuleSet;
+import gatehouse.secrets.rules.SecretRule;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Finds secrets in fragments of text with a {@link RuleSet}, in gitleaks' model: a keyword prefilter (one
+ * Aho–Corasick pass) picks the rules that can match; each runs its RE2/J regex (linear time, so no input can
+ * hang a scan); the secret is taken from the rule's group, checked for entropy (and, for generic rules, for a
+ * digit), and dropped when an allowlist, an inline {@code gatehouse:allow} / {@code gitleaks:allow} comment or
+ * AWS's documented example keys say so. Thread-safe: one instance serves every thread of a scan.
+ */
+public final class Detector {
+    /** AWS's documented example credentials: never reported, whatever the rules. */
+    static final Set<String> AWS_EXAMPLES = Set.of("AKIAIOSFODNN7EXAMPLE", "AKIAI44QH8DHBEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+            "ASIAIOSFODNN7EXAMPLE");
+    static final String[] INLINE_ALLOW = {"gatehouse:allow", "gitleaks:allow"};
+
+    private final RuleSet rules;
+    private final AhoCorasick keywords;
+    /** For each keyword index, the rules (indexes) that list it. */
+    private final int[][] rulesOfKeyword;
+    private final int[] alwaysRun;
+
+    public Detector(RuleSet rules) {
+        this.rules = rules;
+        List<String> kws = new ArrayList<>();
+        List<List<Integer>> owners = new ArrayList<>();
+        java.util.Map<String, Integer> index = new java.util.HashMap<>();
+        List<Integer> always = new ArrayList<>();
+        for (int r = 0; r < rules.rules().size(); r++) {
+            SecretRule rule = rules.rules().get(r);
+            if (rule.keywords().isEmpty()) {
+                always.add(r);
+                continue;
+            }
+            for (String k : rule.keywords()) {
+                Integer ki = index.get(k);
+                if (ki == null) {
+                    ki = kws.size();
+                    index.put(k, ki);
+                    kws.add(k);
+                    owners.add(new ArrayList<>());
+                }
+                owners.get(ki).add(r);
+            }
+        }
+        this.keywords = new AhoCorasick(kws);
+        this.rulesOfKeyword = owners.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+        this.alwaysRun = always.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    public RuleSet rules() {
+        return rules;
+    }
+
+    /** Every secret in the fragment, in rule order then position. */
+    public List<SecretMatch> detect(Fragment f) {
+        String text = f.text();
+        BitSet run = new BitSet(rules.rules().size());
+        for (int r : alwaysRun) {
+            run.set(r);
+        }
+        BitSet kw = keywords.present(text);
+        for (int k = kw.nextSetBit(0); k >= 0; k = kw.nextSetBit(k + 1)) {
+            for (int r : rulesOfKeyword[k]) {
+                run.set(r);
+            }
+        }
+        if (run.isEmpty()) {
+            return List.of();
+        }
+        Lines lines = new Lines(text);
+        List<SecretMatch> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int r = run.nextSetBit(0); r >= 0; r = run.nextSetBit(r + 1)) {
+            SecretRule rule = rules.rules().get(r);
+            if (wholeAllowed(rule, f)) {
+                continue;
+            }
+            if (rule.path() != null && !rule.path().matcher(f.path()).find()) {
+                continue;
+            }
+            if (rule.regex() == null) {
+                // a path-only rule: the file itself is the finding
+                out.add(new SecretMatch(rule, "", "", f.path(), f.commit(), f.firstLine(), 1, "", "path",
+                        fingerprint(rule.id(), f.path(), "")));
+                continue;
+            }
+            Matcher m = rule.regex().matcher(text);
+            while (m.find()) {
+                if (m.end() == m.start()) {
+                    continue;
+                }
+                String secret = secretOf(rule, m);
+                if (secret.isEmpty()) {
+                    continue;
+                }
+                if (rule.entropy() > 0 && Entropy.shannon(secret) <= rule.entropy()) {
+                    continue;
+                }
+                if (rule.generic() && !hasDigit(secret)) {
+                    continue;
+                }
+                if (AWS_EXAMPLES.contains(secret) || secret.contains("EXAMPLEKEY") || secret.endsWith("7EXAMPLE")) {
+                    continue;
+                }
+                int secretStart = secretStart(rule, m, secret);
+                int lineIdx = lines.lineOf(secretStart);
+                String lineText = lines.text(lineIdx);
+                String match = m.group();
+                if (inlineAllowed(lines, lines.lineOf(m.start()), lines.lineOf(m.end() - 1))) {
+                    continue;
+                }
+                if (allowed(rule, f, secret, match, lineText)) {
+                    continue;
+                }
+                int line = f.firstLine() + lineIdx;
+                int col = secretStart - lines.start(lineIdx) + 1;
+                if (!seen.add(rule.id() + "\0" + line + "\0" + col + "\0" + secret)) {
+                    continue;
+                }
+                String confidence = "pattern";
+                if (!rule.checksum().isEmpty() && Checksums.verify(rule.checksum(), secret)) {
+                    confidence = "verified-format";
+                }
+                out.add(new SecretMatch(rule, secret, match, f.path(), f.commit(), line, col, lineText, confidence,
+                        fingerprint(rule.id(), secret, lineText)));
+            }
+        }
+        return out;
+    }
+
+    private boolean wholeAllowed(SecretRule rule, Fragment f) {
+        for (Allowlist a : rule.allowlists()) {
+            if (a.allowsWhole(f.commit(), f.path())) {
+                return true;
+            }
+        }
+        for (Allowlist a : rules.allowlists()) {
+            if ((a.targetRules().isEmpty() || a.targetRules().contains(rule.id())) && a.allowsWhole(f.commit(), f.path())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean allowed(SecretRule rule, Fragment f, String secret, String match, String line) {
+        for (Allowlist a : rule.allowlists()) {
+            if (a.allows(f.commit(), f.path(), secret, match, line)) {
+                return true;
+            }
+        }
+        for (Allowlist a : rules.allowlists()) {
+            if ((a.targetRules().isEmpty() || a.targetRules().contains(rule.id()))
+                    && a.allows(f.commit(), f.path(), secret, match, line)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean inlineAllowed(Lines lines, int from, int to) {
+        for (int i = from; i <= to; i++) {
+            String t = lines.text(i);
+            for (String marker : INLINE_ALLOW) {
+                if (t.contains(marker)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** gitleaks: the configured group; else the first non-empty group; else the whole match. */
+    static String secretOf(SecretRule rule, Matcher m) {
+        int groups = m.groupCount();
+        if (rule.secretGroup() > 0 && rule.secretGroup() <= groups) {
+            String g = m.group(rule.secretGroup());
+            return g == null ? "" : g;
+        }
+        for (int g = 1; g <= groups; g++) {
+            String s = m.group(g);
+            if (s != null && !s.isEmpty()) {
+                return s;
+            }
+        }
+        return m.group();
+    }
+
+    private static int secretStart(SecretRule rule, Matcher m, String secret) {
+        int groups = m.groupCount();
+        if (rule.secretGroup() > 0 && rule.secretGroup() <= groups && m.start(rule.secretGroup()) >= 0) {
+            return m.start(rule.secretGroup());
+        }
+        for (int g = 1; g <= groups; g++) {
+            String s = m.group(g);
+            if (s != null && !s.isEmpty()) {
+                return m.start(g);
+            }
+        }
+        return m.start();
+    }
+
+    private static boolean hasDigit(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isDigit(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Stable across line moves and file renames: the rule, a hash of the secret and the line around it with the
+     * secret cut out and whitespace collapsed (so the same secret in another statement is another finding).
+     */
+    public static String fingerprint(String ruleId, String secret, String line) {
+        String context = secret.isEmpty() ? line : line.replace(secret, "\u0000").strip().replaceAll("\\s+", " ");
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(ruleId.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            md.update(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+            md.update((byte) 0);
+            md.update(context.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(md.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Line starts of a text, computed once. */
+    static final class Lines {
+        private final String text;
+        private final int[] starts;
+
+        Lines(String text) {
+            this.text = text;
+            int n = 1;
+            for (int i = 0; i < text.length(); i++) {
+                if (text.charAt(i) == '\n') {
+                    n++;
+                }
+            }
+            starts = new int[n];
+            int k = 1;
+            for (int i = 0; i < text.length(); i++) {
+                if (text.charAt(i) == '\n') {
+                    starts[k++] = i + 1;
+                }
+            }
+        }
+
+        int lineOf(int offset) {
+            int i = java.util.Arrays.binarySearch(starts, offset);
+            return i >= 0 ? i : -i - 2;
+        }
+
+        int start(int line) {
+            return starts[line];
+        }
+
+        String text(int line) {
+            int s = starts[line];
+            int e = line + 1 < starts.length ? starts[line + 1] - 1 : text.length();
+            if (e > s && text.charAt(e - 1) == '\r') {
+                e--;
+            }
+            return text.substring(s, Math.max(s, e));
+        }
+    }
+}
