@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 /** Builds the picocli command tree and runs it. Subcommands register in {@link #commandLine}. */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Automated security controls for delivery pipelines: one policy language (AWS CloudFormation Guard) at commit, in the pipeline, after deploy and at run time.",
-        subcommands = {CommandLine.HelpCommand.class, ScanCommand.class, GuardCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ScanCommand.class, GuardCommand.class,
+                gatehouse.cli.secrets.SecretsCommand.class})
 public final class Cli implements Runnable {
     private final PrintStream out;
 

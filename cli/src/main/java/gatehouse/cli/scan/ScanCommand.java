@@ -1,6 +1,7 @@
 package gatehouse.cli.scan;
 
 import gatehouse.cli.Context;
+import gatehouse.cli.ReportOutput;
 import gatehouse.cli.ExitCode;
 import gatehouse.core.Diagnostic;
 import gatehouse.core.InputException;
@@ -110,29 +111,9 @@ public final class ScanCommand implements Callable<Integer> {
             }
             return ExitCode.OK.code;
         }
-        if (formats.isEmpty()) {
-            formats.add("text");
-        }
-        if (outputs.size() > formats.size()) {
-            Context.err().println("gatehouse: more --output than --format options");
-            Context.err().println("  hint: give each --output the --format at the same position, e.g. -f sarif -o scan.sarif");
-            return ExitCode.INPUT_ERROR.code;
-        }
-        int toStdout = 0;
-        for (int i = 0; i < formats.size(); i++) {
-            if (Reporter.forFormat(formats.get(i), false).isEmpty()) {
-                Context.err().println("gatehouse: unknown format " + formats.get(i));
-                Context.err().println("  hint: one of " + String.join(", ", Reporter.FORMATS));
-                return ExitCode.INPUT_ERROR.code;
-            }
-            if (i >= outputs.size() || outputs.get(i).equals("-")) {
-                toStdout++;
-            }
-        }
-        if (toStdout > 1) {
-            Context.err().println("gatehouse: only one format can go to standard output");
-            Context.err().println("  hint: give the others an --output file");
-            return ExitCode.INPUT_ERROR.code;
+        Integer bad = ReportOutput.check(formats, outputs);
+        if (bad != null) {
+            return bad;
         }
         Map<String, ParameterValue> params = parameters == null ? Map.of() : ParameterFile.load(Context.resolve(parameters));
         Scanner scanner = new Scanner(cfg, selected, params, parameters, Clock.systemUTC());
@@ -145,33 +126,12 @@ public final class ScanCommand implements Callable<Integer> {
             Context.err().print("\r\u001b[2K");
             Context.err().flush();
         }
-        for (int i = 0; i < formats.size(); i++) {
-            String out = i < outputs.size() ? outputs.get(i) : "-";
-            boolean color = !noColor && out.equals("-") && Context.interactive() && System.getenv("NO_COLOR") == null;
-            Reporter reporter = Reporter.forFormat(formats.get(i), color).orElseThrow();
-            try {
-                if (out.equals("-")) {
-                    Writer w = new OutputStreamWriter(Context.out(), StandardCharsets.UTF_8);
-                    reporter.write(report, w);
-                    w.flush();
-                } else {
-                    Path p = Context.resolve(out);
-                    if (p.getParent() != null) {
-                        Files.createDirectories(p.getParent());
-                    }
-                    try (Writer w = Files.newBufferedWriter(p, StandardCharsets.UTF_8)) {
-                        reporter.write(report, w);
-                    }
-                }
-            } catch (IOException e) {
-                Context.err().println(out + ":0:0: error: cannot write report: " + e.getMessage());
-                return ExitCode.INPUT_ERROR.code;
-            }
+        Integer failed = ReportOutput.write(report, formats, outputs, noColor);
+        if (failed != null) {
+            return failed;
         }
         if (!report.errors().isEmpty()) {
-            int text = formats.indexOf("text");
-            boolean textOnStdout = text >= 0 && (text >= outputs.size() || outputs.get(text).equals("-"));
-            if (!textOnStdout) { // the text report lists input errors itself; otherwise they go to stderr
+            if (!ReportOutput.textOnStdout(formats, outputs)) { // the text report lists input errors itself; otherwise they go to stderr
                 report.errors().forEach(e -> Context.err().println(e));
             }
             return ExitCode.INPUT_ERROR.code;

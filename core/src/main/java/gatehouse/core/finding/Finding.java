@@ -11,12 +11,22 @@ package gatehouse.core.finding;
  *                    AllowedCidr (default)"), or empty
  * @param fingerprint stable across line moves: rule id, file, resource and path
  * @param suppression non-null when suppressed; suppressed findings stay in reports, marked
+ * @param properties  further facts, in order, that every report shows (a secret's commit, author, date and
+ *                    confidence); never a secret in clear
  */
 public record Finding(Rule rule, String message, Location location, String snippet, String provenance,
-                      String fingerprint, Suppression suppression) {
+                      String fingerprint, Suppression suppression, java.util.SequencedMap<String, String> properties) {
     public Finding {
         snippet = snippet == null ? "" : snippet;
         provenance = provenance == null ? "" : provenance;
+        properties = properties == null || properties.isEmpty() ? new java.util.LinkedHashMap<>()
+                : new java.util.LinkedHashMap<>(properties);
+        properties = java.util.Collections.unmodifiableSequencedMap(properties);
+    }
+
+    public Finding(Rule rule, String message, Location location, String snippet, String provenance,
+                   String fingerprint, Suppression suppression) {
+        this(rule, message, location, snippet, provenance, fingerprint, suppression, null);
     }
 
     public boolean suppressed() {
@@ -24,6 +34,6 @@ public record Finding(Rule rule, String message, Location location, String snipp
     }
 
     public Finding withSuppression(Suppression s) {
-        return new Finding(rule, message, location, snippet, provenance, fingerprint, s);
+        return new Finding(rule, message, location, snippet, provenance, fingerprint, s, properties);
     }
 }

@@ -14,11 +14,24 @@ import java.util.List;
  * @param errors     input errors (one line each, {@code file:line:col: error: msg}); the scan went on
  * @param decision   the gate's verdict
  * @param sources    file → text, for excerpts in reports (only the files that have findings)
+ * @param unit       what {@code files} counts, singular ("template", "file", "commit"), for the summary line
  */
 public record ScanReport(String tool, String version, String root, Instant started, long durationMillis,
                          List<String> files, List<Rule> rules, List<Finding> findings, List<String> errors,
-                         Decision decision, java.util.Map<String, String> sources) {
+                         Decision decision, java.util.Map<String, String> sources, String unit) {
+    public ScanReport(String tool, String version, String root, Instant started, long durationMillis,
+                      List<String> files, List<Rule> rules, List<Finding> findings, List<String> errors,
+                      Decision decision, java.util.Map<String, String> sources) {
+        this(tool, version, root, started, durationMillis, files, rules, findings, errors, decision, sources, "template");
+    }
+
+    /** "1 template", "3 files", "0 commits". */
+    public String count() {
+        return files.size() + " " + unit + (files.size() == 1 ? "" : "s");
+    }
+
     public ScanReport {
+        unit = unit == null || unit.isBlank() ? "template" : unit;
         files = List.copyOf(files);
         rules = List.copyOf(rules);
         findings = List.copyOf(findings);

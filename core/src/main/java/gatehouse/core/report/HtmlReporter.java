@@ -53,7 +53,7 @@ public final class HtmlReporter implements Reporter {
         sb.append("<p>Decision: <span class=\"decision ").append(r.decision().outcome().name()).append("\">")
                 .append(escape(r.decision().outcome().name())).append("</span> — ").append(escape(r.decision().reason())).append("</p>\n");
         sb.append("<div class=\"cards\">");
-        card(sb, "templates", r.files().size());
+        card(sb, r.unit() + "s", r.files().size());
         card(sb, "rules", r.rules().size());
         card(sb, "findings", r.active().size());
         card(sb, "total risk", r.decision().totalRisk());
@@ -88,6 +88,10 @@ public final class HtmlReporter implements Reporter {
                     .append("</p>");
             if (!f.provenance().isEmpty()) {
                 sb.append("<p class=\"loc\">value ").append(escape(f.provenance())).append("</p>");
+            }
+            for (var prop : f.properties().entrySet()) {
+                sb.append("<p class=\"loc\">").append(escape(prop.getKey())).append(": ").append(escape(prop.getValue()))
+                        .append("</p>");
             }
             String excerpt = excerpt(r.sources().get(l.file()), l.line());
             if (!excerpt.isEmpty()) {

@@ -57,7 +57,9 @@ public final class JUnitReporter implements Reporter {
                     for (Finding f : active) {
                         text.append(f.location().file()).append(':').append(f.location().line()).append(':')
                                 .append(f.location().column()).append(' ').append(f.location().resource()).append(": ")
-                                .append(f.message()).append('\n');
+                                .append(f.message());
+                        f.properties().forEach((k, v) -> text.append("; ").append(k).append(": ").append(v));
+                        text.append('\n');
                     }
                     suite.append(escape(text.toString())).append("</failure>\n    </testcase>\n");
                 } else if (!fs.isEmpty()) {

@@ -54,6 +54,13 @@ public final class JsonReporter implements Reporter {
                 if (!f.provenance().isEmpty()) {
                     g.writeStringField("provenance", f.provenance());
                 }
+                if (!f.properties().isEmpty()) {
+                    g.writeObjectFieldStart("properties");
+                    for (var prop : f.properties().entrySet()) {
+                        g.writeStringField(prop.getKey(), prop.getValue());
+                    }
+                    g.writeEndObject();
+                }
                 g.writeStringField("remediation", f.rule().remediation());
                 g.writeStringField("fingerprint", f.fingerprint());
                 if (f.suppressed()) {

@@ -113,6 +113,13 @@ public final class SarifReporter implements Reporter {
                 g.writeObjectFieldStart("partialFingerprints");
                 g.writeStringField("gatehouse/v1", f.fingerprint());
                 g.writeEndObject();
+                if (!f.properties().isEmpty()) {
+                    g.writeObjectFieldStart("properties");
+                    for (var prop : f.properties().entrySet()) {
+                        g.writeStringField(prop.getKey(), prop.getValue());
+                    }
+                    g.writeEndObject();
+                }
                 if (f.suppressed()) {
                     g.writeArrayFieldStart("suppressions");
                     g.writeStartObject();

@@ -41,6 +41,9 @@ public final class TextReporter implements Reporter {
                 if (!f.provenance().isEmpty()) {
                     out.write("      value " + f.provenance() + "\n");
                 }
+                for (var prop : f.properties().entrySet()) {
+                    out.write("      " + prop.getKey() + ": " + prop.getValue() + "\n");
+                }
                 if (!f.snippet().isEmpty()) {
                     String num = Integer.toString(l.line());
                     out.write("    " + num + " | " + f.snippet() + "\n");
@@ -72,7 +75,7 @@ public final class TextReporter implements Reporter {
             }
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(r.files().size()).append(r.files().size() == 1 ? " template, " : " templates, ").append(r.rules().size())
+        sb.append(r.count()).append(", ").append(r.rules().size())
                 .append(" rules, ").append(r.active().size()).append(r.active().size() == 1 ? " finding" : " findings");
         if (!counts.isEmpty()) {
             sb.append(" (");

@@ -140,6 +140,26 @@ public final class Detector {
                         fingerprint(rule.id(), secret, lineText)));
             }
         }
+        return withoutGenericDuplicates(out);
+    }
+
+    /** A generic rule's hit on the same characters as a specific rule's is the same secret, named less well. */
+    static List<SecretMatch> withoutGenericDuplicates(List<SecretMatch> hits) {
+        boolean mixed = false;
+        for (SecretMatch m : hits) {
+            mixed |= m.rule().generic();
+        }
+        if (!mixed || hits.size() < 2) {
+            return hits;
+        }
+        List<SecretMatch> out = new ArrayList<>(hits.size());
+        for (SecretMatch m : hits) {
+            if (m.rule().generic() && hits.stream().anyMatch(o -> !o.rule().generic() && o.line() == m.line()
+                    && o.column() < m.column() + m.secret().length() && m.column() < o.column() + o.secret().length())) {
+                continue;
+            }
+            out.add(m);
+        }
         return out;
     }
 
