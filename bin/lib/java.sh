@@ -1,6 +1,7 @@
 # Sourced by bin/gatehouse, bin/test and .ci/run: picks a JDK >= 21 and exports JAVA_HOME.
 # Order: $JAVA_HOME, `java` on PATH, then the newest JDK under /usr/lib/jvm (and macOS/SDKMAN locations).
-# The choice is cached in target/.java-home (keyed on the candidate still existing) to keep start-up low.
+# The choice (home and feature version) is cached in target/.java-home (keyed on the candidate still existing)
+# to keep start-up low: no `java -version` on the hot path.
 
 gh_java_major() { # $1 = path to a java binary; prints its feature version (17, 21, 25, ...) or nothing
   local v
@@ -12,9 +13,9 @@ gh_java_major() { # $1 = path to a java binary; prints its feature version (17, 
 gh_select_java() { # $1 = cache dir; sets and exports JAVA_HOME, or returns 1
   local cache="$1/.java-home" c home major
   if [ -z "${GATEHOUSE_NO_JAVA_CACHE:-}" ] && [ -f "$cache" ]; then
-    home=$(cat "$cache")
+    { IFS= read -r home; IFS= read -r major || true; } < "$cache"
     if [ -x "$home/bin/java" ] && { [ -z "${JAVA_HOME:-}" ] || [ "$JAVA_HOME" = "$home" ]; }; then
-      export JAVA_HOME="$home"; return 0
+      export JAVA_HOME="$home"; GH_JAVA_MAJOR="${major:-}"; return 0
     fi
   fi
   local candidates=()
@@ -32,7 +33,8 @@ gh_select_java() { # $1 = cache dir; sets and exports JAVA_HOME, or returns 1
     if [ -n "$major" ] && [ "$major" -ge 21 ]; then
       home=$(cd "$(dirname "$c")/.." && pwd)
       export JAVA_HOME="$home"
-      mkdir -p "$1" 2>/dev/null && printf '%s' "$home" > "$cache" 2>/dev/null
+      GH_JAVA_MAJOR="$major"
+      mkdir -p "$1" 2>/dev/null && printf '%s\n%s\n' "$home" "$major" > "$cache" 2>/dev/null
       return 0
     fi
   done

@@ -73,8 +73,9 @@ class GitleaksCasesTest {
             List<SecretMatch> found = d.detect(Fragment.of(c.text(), c.path()));
             if (c.tp()) {
                 tp++;
-                boolean hit = found.stream().anyMatch(m -> sameId ? m.rule().id().equals(c.rule())
-                        : m.rule().family().equals(family(c.rule())));
+                // a generic case reported by a specific rule counts: Gatehouse keeps the better-named hit of the two
+                boolean hit = found.stream().anyMatch(m -> c.rule().startsWith("generic")
+                        || (sameId ? m.rule().id().equals(c.rule()) : m.rule().family().equals(family(c.rule()))));
                 int[] s = fam.computeIfAbsent(family(c.rule()), k -> new int[2]);
                 s[0]++;
                 if (hit) {

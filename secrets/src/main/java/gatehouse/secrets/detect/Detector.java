@@ -90,7 +90,7 @@ public final class Detector {
             if (wholeAllowed(rule, f)) {
                 continue;
             }
-            if (rule.path() != null && !rule.path().matcher(f.path()).find()) {
+            if (rule.path() != null && !rule.path().get().matcher(f.path()).find()) {
                 continue;
             }
             if (rule.regex() == null) {
@@ -99,7 +99,7 @@ public final class Detector {
                         fingerprint(rule.id(), f.path(), "")));
                 continue;
             }
-            Matcher m = rule.regex().matcher(text);
+            Matcher m = rule.regex().get().matcher(text);
             while (m.find()) {
                 if (m.end() == m.start()) {
                     continue;

@@ -1,6 +1,5 @@
 package gatehouse.secrets.rules;
 
-import com.google.re2j.Pattern;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -13,8 +12,8 @@ import java.util.Set;
  *
  * @param targetRules for a global allowlist: the rule ids it applies to (empty: all)
  */
-public record Allowlist(String description, Condition condition, Set<String> commits, List<Pattern> paths,
-                        Target regexTarget, List<Pattern> regexes, List<String> stopwords, Set<String> targetRules) {
+public record Allowlist(String description, Condition condition, Set<String> commits, List<Regex> paths,
+                        Target regexTarget, List<Regex> regexes, List<String> stopwords, Set<String> targetRules) {
     public enum Condition { OR, AND }
 
     public enum Target { SECRET, MATCH, LINE }
@@ -70,8 +69,8 @@ public record Allowlist(String description, Condition condition, Set<String> com
     }
 
     private boolean pathAllowed(String path) {
-        for (Pattern p : paths) {
-            if (p.matcher(path).find()) {
+        for (Regex p : paths) {
+            if (p.get().matcher(path).find()) {
                 return true;
             }
         }
@@ -84,8 +83,8 @@ public record Allowlist(String description, Condition condition, Set<String> com
             case MATCH -> match;
             case LINE -> line;
         };
-        for (Pattern p : regexes) {
-            if (p.matcher(target).find()) {
+        for (Regex p : regexes) {
+            if (p.get().matcher(target).find()) {
                 return true;
             }
         }

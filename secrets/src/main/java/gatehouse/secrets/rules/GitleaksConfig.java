@@ -1,10 +1,6 @@
 package gatehouse.secrets.rules;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import gatehouse.core.Diagnostic;
 import gatehouse.core.InputException;
@@ -40,10 +36,16 @@ public final class GitleaksConfig {
     private static volatile RuleSet defaults;
 
     private final Path workDir;
+    private final boolean lazy;
 
     /** @param workDir where relative {@code [extend] path}s resolve when not found beside the including file */
     public GitleaksConfig(Path workDir) {
+        this(workDir, false);
+    }
+
+    private GitleaksConfig(Path workDir, boolean lazy) {
         this.workDir = workDir;
+        this.lazy = lazy;
     }
 
     /** Gatehouse's default rules (cached; immutable). */
@@ -55,7 +57,7 @@ public final class GitleaksConfig {
                     throw new IllegalStateException("missing resource " + DEFAULT_RESOURCE);
                 }
                 String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                d = new GitleaksConfig(Path.of(".")).parse("builtin:default-rules.toml", text, null, 0);
+                d = new GitleaksConfig(Path.of("."), true).parse("builtin:default-rules.toml", text, null, 0);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -73,12 +75,10 @@ public final class GitleaksConfig {
     public RuleSet parse(String name, String text, Path dir, int depth) {
         JsonNode root;
         try {
-            root = new TomlMapper().readTree(text);
-        } catch (JsonProcessingException e) {
-            JsonLocation l = e.getLocation();
-            throw new InputException(Diagnostic.of("toml", SourceSpan.at(name, l == null ? 1 : Math.max(1, l.getLineNr()),
-                    l == null ? 1 : Math.max(1, l.getColumnNr())), "invalid TOML: " + e.getOriginalMessage(),
-                    "a gitleaks config is TOML: [[rules]] tables with id and regex"));
+            root = Toml.parse(text);
+        } catch (Toml.TomlException e) {
+            throw new InputException(Diagnostic.of("toml", SourceSpan.at(name, e.line, e.column), "invalid TOML: "
+                    + e.getMessage(), "a gitleaks config is TOML: [[rules]] tables with id and regex"));
         }
         if (root == null || !root.isObject()) {
             throw error(name, "not a gitleaks config (expected TOML tables)", null);
@@ -140,7 +140,7 @@ public final class GitleaksConfig {
         }
         List<SecretRule> built = new ArrayList<>();
         for (RuleDraft d : rules.values()) {
-            built.add(d.build(name));
+            built.add(d.build(name, this));
         }
         Set<String> ids = rules.keySet();
         for (JsonNode a : globals) {
@@ -193,9 +193,9 @@ public final class GitleaksConfig {
         };
         Set<String> commits = new HashSet<>();
         a.path("commits").forEach(c -> commits.add(c.asText()));
-        List<Pattern> paths = new ArrayList<>();
+        List<Regex> paths = new ArrayList<>();
         a.path("paths").forEach(p -> paths.add(compile(file, owner + " allowlist path", p.asText())));
-        List<Pattern> regexes = new ArrayList<>();
+        List<Regex> regexes = new ArrayList<>();
         a.path("regexes").forEach(p -> regexes.add(compile(file, owner + " allowlist regex", p.asText())));
         List<String> stop = new ArrayList<>();
         a.path("stopwords").forEach(p -> stop.add(p.asText()));
@@ -209,9 +209,12 @@ public final class GitleaksConfig {
         return al;
     }
 
-    static Pattern compile(String file, String what, String regex) {
+    private Regex compile(String file, String what, String regex) {
+        if (lazy) {
+            return Regex.lazy(regex);
+        }
         try {
-            return Pattern.compile(regex);
+            return Regex.eager(regex);
         } catch (PatternSyntaxException e) {
             throw error(file, what + " is not a valid RE2 regex: " + e.getDescription(),
                     "gitleaks regexes are RE2: no lookaround, no backreferences");
@@ -270,8 +273,8 @@ public final class GitleaksConfig {
             RuleDraft d = new RuleDraft();
             d.id = r.id();
             d.description = r.description();
-            d.regex = r.regex() == null ? null : r.regex().pattern();
-            d.path = r.path() == null ? null : r.path().pattern();
+            d.regex = r.regex() == null ? null : r.regex().source();
+            d.path = r.path() == null ? null : r.path().source();
             d.secretGroup = r.secretGroup();
             d.entropy = r.entropy();
             d.keywords.addAll(r.keywords());
@@ -299,18 +302,18 @@ public final class GitleaksConfig {
             return d;
         }
 
-        SecretRule build(String file) {
+        SecretRule build(String file, GitleaksConfig cfg) {
             if (compiled != null) {
                 return compiled;
             }
             if (regex == null && path == null) {
                 throw error(file, "rule " + id + " has neither regex nor path", "set regex = '''...''' or path = '''...'''");
             }
-            Pattern re = regex == null ? null : compile(file, "rule " + id + " regex", regex);
-            Pattern pa = path == null ? null : compile(file, "rule " + id + " path", path);
-            if (re != null && secretGroup > re.groupCount()) {
+            Regex re = regex == null ? null : cfg.compile(file, "rule " + id + " regex", regex);
+            Regex pa = path == null ? null : cfg.compile(file, "rule " + id + " path", path);
+            if (re != null && !cfg.lazy && secretGroup > re.get().groupCount()) {
                 throw error(file, "rule " + id + ": secretGroup " + secretGroup + " but the regex has only "
-                        + re.groupCount() + " groups", null);
+                        + re.get().groupCount() + " groups", null);
             }
             return new SecretRule(id, description == null ? "" : description, re, secretGroup, entropy, keywords, pa,
                     tags, allowlists);

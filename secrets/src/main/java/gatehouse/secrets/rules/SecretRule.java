@@ -1,6 +1,5 @@
 package gatehouse.secrets.rules;
 
-import com.google.re2j.Pattern;
 import java.util.List;
 import java.util.Locale;
 
@@ -12,8 +11,8 @@ import java.util.Locale;
  * @param secretGroup 0: the first non-empty group, or the whole match when the regex has no group
  * @param entropy     0: no entropy check; else the secret's entropy must exceed it
  */
-public record SecretRule(String id, String description, Pattern regex, int secretGroup, double entropy,
-                         List<String> keywords, Pattern path, List<String> tags, List<Allowlist> allowlists) {
+public record SecretRule(String id, String description, Regex regex, int secretGroup, double entropy,
+                         List<String> keywords, Regex path, List<String> tags, List<Allowlist> allowlists) {
     public SecretRule {
         keywords = keywords.stream().map(k -> k.toLowerCase(Locale.ROOT)).distinct().toList();
         tags = List.copyOf(tags);
