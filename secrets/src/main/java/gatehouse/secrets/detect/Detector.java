@@ -143,24 +143,54 @@ public final class Detector {
         return withoutGenericDuplicates(out);
     }
 
-    /** A generic rule's hit on the same characters as a specific rule's is the same secret, named less well. */
+    /**
+     * A generic rule's hit overlapping a specific rule's is the same secret, named less well, and is dropped (as
+     * gitleaks does). Two specific rules reporting exactly the same secret at the same place report one secret:
+     * keep the hit that names it best — a verified checksum first, then a rule whose keyword is part of the secret
+     * itself (the token's own prefix, such as {@code ghp_}, rather than context such as {@code curl}).
+     */
     static List<SecretMatch> withoutGenericDuplicates(List<SecretMatch> hits) {
-        boolean mixed = false;
-        for (SecretMatch m : hits) {
-            mixed |= m.rule().generic();
-        }
-        if (!mixed || hits.size() < 2) {
+        if (hits.size() < 2) {
             return hits;
         }
         List<SecretMatch> out = new ArrayList<>(hits.size());
-        for (SecretMatch m : hits) {
-            if (m.rule().generic() && hits.stream().anyMatch(o -> !o.rule().generic() && o.line() == m.line()
-                    && o.column() < m.column() + m.secret().length() && m.column() < o.column() + o.secret().length())) {
-                continue;
+        for (int i = 0; i < hits.size(); i++) {
+            SecretMatch m = hits.get(i);
+            boolean beaten = false;
+            for (int j = 0; j < hits.size() && !beaten; j++) {
+                SecretMatch o = hits.get(j);
+                if (i == j || o.line() != m.line() || m.secret().isEmpty() || o.secret().isEmpty()
+                        || !(o.column() < m.column() + m.secret().length() && m.column() < o.column() + o.secret().length())) {
+                    continue;
+                }
+                if (m.rule().generic() != o.rule().generic()) {
+                    beaten = m.rule().generic();
+                    continue;
+                }
+                if (o.column() != m.column() || !o.secret().equals(m.secret())) {
+                    continue;
+                }
+                int sm = score(m);
+                int so = score(o);
+                beaten = so > sm;
             }
-            out.add(m);
+            if (!beaten) {
+                out.add(m);
+            }
         }
         return out;
+    }
+
+    private static int score(SecretMatch m) {
+        int s = m.confidence().equals("verified-format") ? 4 : 0;
+        String lower = m.secret().toLowerCase(java.util.Locale.ROOT);
+        for (String k : m.rule().keywords()) {
+            if (lower.contains(k)) {
+                s += 2;
+                break;
+            }
+        }
+        return s + (m.rule().generic() ? 0 : 1);
     }
 
     private boolean wholeAllowed(SecretRule rule, Fragment f) {

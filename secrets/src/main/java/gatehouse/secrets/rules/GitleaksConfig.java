@@ -139,7 +139,11 @@ public final class GitleaksConfig {
             root.get("allowlists").forEach(globals::add);
         }
         List<SecretRule> built = new ArrayList<>();
+        boolean extending = ext != null && depth < MAX_EXTEND_DEPTH;
         for (RuleDraft d : rules.values()) {
+            if (extending && d.regex == null && d.path == null && d.compiled == null) {
+                continue; // gitleaks accepts a new rule without regex or path in an extending config; it can match nothing
+            }
             built.add(d.build(name, this));
         }
         Set<String> ids = rules.keySet();

@@ -1,0 +1,117 @@
+package gatehouse.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gatehouse.secrets.detect.AhoCorasick;
+import gatehouse.secrets.detect.Checksums;
+import gatehouse.secrets.detect.Detector;
+import gatehouse.secrets.detect.Entropy;
+import gatehouse.secrets.detect.Fragment;
+import gatehouse.secrets.detect.Redact;
+import gatehouse.secrets.detect.SecretMatch;
+import gatehouse.secrets.rules.GitleaksConfig;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Locale;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.AlphaChars;
+import net.jqwik.api.constraints.Chars;
+import net.jqwik.api.constraints.Size;
+import net.jqwik.api.constraints.StringLength;
+import org.junit.jupiter.api.Test;
+
+/** The detector's parts: prefilter, entropy, checksums, redaction, allow comments, example keys, fingerprints. */
+class DetectorTest {
+    static final Detector DEFAULTS = new Detector(GitleaksConfig.defaults());
+
+    static List<SecretMatch> scan(String text) {
+        return DEFAULTS.detect(Fragment.of(text, "src/app.py"));
+    }
+
+    @Property(tries = 300)
+    void keywordPrefilterAgreesWithNaiveSearch(@ForAll @Size(min = 1, max = 12) List<@StringLength(min = 1, max = 5)
+            @Chars({'a', 'b', 'c', 'X', '_', 'é'}) String> keywords,
+            @ForAll @StringLength(max = 200) @Chars({'a', 'b', 'c', 'A', 'B', 'x', '_', 'é', 'É', ' '}) String text) {
+        BitSet got = new AhoCorasick(keywords).present(text);
+        String lower = text.toLowerCase(Locale.ROOT);
+        for (int i = 0; i < keywords.size(); i++) {
+            boolean expected = lower.contains(keywords.get(i).toLowerCase(Locale.ROOT));
+            assertThat(got.get(i)).as("keyword %s in %s", keywords.get(i), text).isEqualTo(expected);
+        }
+    }
+
+    @Property(tries = 200)
+    void redactionNeverShowsMoreThanAQuarter(@ForAll @AlphaChars @StringLength(min = 1, max = 80) String secret) {
+        String r = Redact.secret(secret);
+        String shown = r.substring(0, r.indexOf('…'));
+        assertThat(shown.length()).isLessThanOrEqualTo(Math.min(4, secret.length() / 4));
+        assertThat(Redact.in("key = \"" + secret + "\" # end", secret)).doesNotContain(secret.length() >= 4 ? secret : "\u0000");
+    }
+
+    @Test
+    void entropyOfUniformAndRepeatedStrings() {
+        assertThat(Entropy.shannon("aaaa")).isZero();
+        assertThat(Entropy.shannon("abcd")).isEqualTo(2.0);
+        assertThat(Entropy.shannon("")).isZero();
+    }
+
+    @Test
+    void githubAndNpmChecksumsAreVerified() {
+        String good = Checksums.make("ghp_", "aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0");
+        assertThat(Checksums.verify("github", good)).isTrue();
+        String bad = good.substring(0, good.length() - 1) + (good.endsWith("A") ? "B" : "A");
+        assertThat(Checksums.verify("github", bad)).isFalse();
+        List<SecretMatch> hits = scan("token = \"" + good + "\"\nother = \"" + bad + "\"\n");
+        assertThat(hits).filteredOn(m -> m.rule().id().equals("github-pat")).extracting(SecretMatch::confidence)
+                .containsExactly("verified-format", "pattern");
+        String npm = Checksums.make("npm_", "Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0");
+        assertThat(scan("//registry.npmjs.org/:_authToken=" + npm)).anySatisfy(m -> {
+            assertThat(m.rule().family()).isEqualTo("npm");
+            assertThat(m.confidence()).isEqualTo("verified-format");
+        });
+    }
+
+    @Test
+    void awsExampleKeysInlineAllowsAndPlaceholdersAreNotReported() {
+        assertThat(scan("aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"))
+                .isEmpty();
+        assertThat(scan("key = \"AKIAZ3MSJV4WPQ7HLK2N\"  # gatehouse:allow (test fixture)\n")).isEmpty();
+        assertThat(scan("key = \"AKIAZ3MSJV4WPQ7HLK2N\"  // gitleaks:allow\n")).isEmpty();
+        assertThat(scan("key = \"AKIAZ3MSJV4WPQ7HLK2N\"\n")).extracting(m -> m.rule().id()).containsExactly("aws-access-token");
+        assertThat(scan("db = postgres://app:${DB_PASSWORD}@db:5432/app\nurl = https://user:password@example.com\n")).isEmpty();
+        assertThat(scan("db = postgres://app:Xk9mP2vL5nQ8wR@db.internal:5432/app\n"))
+                .extracting(m -> m.rule().id()).containsExactly("db-connection-url");
+    }
+
+    @Test
+    void positionsAndFingerprintsSurviveLineMovesButNotOtherContexts() {
+        String line = "slack_token = \"xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx\"\n";
+        SecretMatch a = scan(line).get(0);
+        SecretMatch b = DEFAULTS.detect(Fragment.of("# moved\n\n" + line, "renamed/elsewhere.py")).get(0);
+        assertThat(a.line()).isEqualTo(1);
+        assertThat(b.line()).isEqualTo(3);
+        assertThat(a.column()).isEqualTo(16);
+        assertThat(b.fingerprint()).isEqualTo(a.fingerprint());
+        SecretMatch c = scan(line.replace("slack_token", "other_token")).get(0);
+        assertThat(c.fingerprint()).isNotEqualTo(a.fingerprint());
+        assertThat(a.toString()).doesNotContain("AbCdEfGhIjKlMnOpQrStUvWx");
+        assertThat(a.redactedLine()).doesNotContain("AbCdEfGhIjKlMnOpQrStUvWx").contains("xoxb…(");
+    }
+
+    @Test
+    void privateKeysSpanningLinesAreFound() {
+        String pem = "-----BEGIN RSA PRIVATE KEY-----\n" + "MIIEowIBAAKCAQEA7bq98MkQJ2Qd1tN3kZbW5d3bKq8Zq0t4qQ9yTbWcZ1p8x2Vb\n".repeat(6)
+                + "-----END RSA PRIVATE KEY-----\n";
+        assertThat(scan("const key = `\n" + pem + "`;\n")).extracting(m -> m.rule().family()).contains("private");
+    }
+
+    @Test
+    void hostileInputIsLinear() {
+        // RE2/J: no catastrophic backtracking whatever the text
+        String evil = "password = \"" + "a".repeat(200_000) + "!";
+        long t = System.nanoTime();
+        scan(evil);
+        assertThat(System.nanoTime() - t).isLessThan(20_000_000_000L);
+    }
+}
