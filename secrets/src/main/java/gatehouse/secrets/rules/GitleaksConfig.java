@@ -74,8 +74,10 @@ public final class GitleaksConfig {
     /** Parses config text; {@code dir} is where the file lives (null for built-ins). */
     public RuleSet parse(String name, String text, Path dir, int depth) {
         JsonNode root;
+        Toml.Document doc;
         try {
-            root = Toml.parse(text);
+            doc = Toml.parseDocument(text);
+            root = doc.root();
         } catch (Toml.TomlException e) {
             throw new InputException(Diagnostic.of("toml", SourceSpan.at(name, e.line, e.column), "invalid TOML: "
                     + e.getMessage(), "a gitleaks config is TOML: [[rules]] tables with id and regex"));
@@ -94,7 +96,8 @@ public final class GitleaksConfig {
                 String p = ext.get("path").asText();
                 Path found = resolve(p, dir);
                 if (found == null) {
-                    throw error(name, "[extend] path " + p + " not found", "paths are relative to the config file");
+                    throw error(at(name, doc, ext, "path"), "[extend] path " + p + " not found",
+                            "paths are relative to the config file");
                 }
                 base = parse(found.toString(), read(found, found.toString()), found.toAbsolutePath().getParent(), depth + 1);
             }
@@ -112,16 +115,17 @@ public final class GitleaksConfig {
         JsonNode list = root.get("rules");
         if (list != null) {
             if (!list.isArray()) {
-                throw error(name, "rules must be an array of tables ([[rules]])", null);
+                throw error(at(name, doc, root, "rules"), "rules must be an array of tables ([[rules]])", null);
             }
             int i = 0;
             for (JsonNode r : list) {
                 i++;
                 String id = r.path("id").asText("");
                 if (id.isBlank()) {
-                    throw error(name, "rule #" + i + " has no id", "every [[rules]] table needs id = \"...\"");
+                    throw error(at(name, doc, r, null), "rule #" + i + " has no id",
+                            "every [[rules]] table needs id = \"...\"");
                 }
-                RuleDraft d = draft(name, id, r);
+                RuleDraft d = draft(name, doc, id, r);
                 RuleDraft base = rules.get(id);
                 rules.put(id, base == null ? d : base.extendWith(d));
             }
@@ -129,7 +133,8 @@ public final class GitleaksConfig {
         boolean oldGlobal = root.has("allowlist");
         boolean newGlobal = root.has("allowlists");
         if (oldGlobal && newGlobal) {
-            throw error(name, "both [allowlist] and [[allowlists]] are set", "use [[allowlists]] only");
+            throw error(at(name, doc, root, "allowlists"), "both [allowlist] and [[allowlists]] are set",
+                    "use [[allowlists]] only");
         }
         List<JsonNode> globals = new ArrayList<>();
         if (oldGlobal) {
@@ -148,10 +153,11 @@ public final class GitleaksConfig {
         }
         Set<String> ids = rules.keySet();
         for (JsonNode a : globals) {
-            Allowlist al = allowlist(name, "global allowlist", a);
+            Allowlist al = allowlist(name, doc, "global allowlist", a);
             for (String t : al.targetRules()) {
                 if (!ids.contains(t)) {
-                    throw error(name, "global allowlist targets rule " + t + ", which is not defined", null);
+                    throw error(at(name, doc, a, "targetRules"), "global allowlist targets rule " + t
+                            + ", which is not defined", null);
                 }
             }
             global.add(al);
@@ -159,9 +165,13 @@ public final class GitleaksConfig {
         return new RuleSet(root.path("title").asText(""), built, global);
     }
 
-    private RuleDraft draft(String file, String id, JsonNode r) {
+    private RuleDraft draft(String file, Toml.Document doc, String id, JsonNode r) {
         RuleDraft d = new RuleDraft();
         d.id = id;
+        d.at = at(file, doc, r, null);
+        d.regexAt = at(file, doc, r, "regex");
+        d.pathAt = at(file, doc, r, "path");
+        d.groupAt = at(file, doc, r, "secretGroup");
         d.description = r.hasNonNull("description") ? r.get("description").asText() : null;
         d.regex = r.hasNonNull("regex") ? r.get("regex").asText() : null;
         d.path = r.hasNonNull("path") ? r.get("path").asText() : null;
@@ -170,37 +180,39 @@ public final class GitleaksConfig {
         r.path("keywords").forEach(k -> d.keywords.add(k.asText()));
         r.path("tags").forEach(k -> d.tags.add(k.asText()));
         if (r.has("allowlist") && r.has("allowlists")) {
-            throw error(file, "rule " + id + " has both [rules.allowlist] and [[rules.allowlists]]",
+            throw error(at(file, doc, r, "allowlists"), "rule " + id + " has both [rules.allowlist] and [[rules.allowlists]]",
                     "use [[rules.allowlists]] only");
         }
         if (r.has("allowlist")) {
-            d.allowlists.add(allowlist(file, "rule " + id, r.get("allowlist")));
+            d.allowlists.add(allowlist(file, doc, "rule " + id, r.get("allowlist")));
         }
-        r.path("allowlists").forEach(a -> d.allowlists.add(allowlist(file, "rule " + id, a)));
+        r.path("allowlists").forEach(a -> d.allowlists.add(allowlist(file, doc, "rule " + id, a)));
         return d;
     }
 
-    private Allowlist allowlist(String file, String owner, JsonNode a) {
+    private Allowlist allowlist(String file, Toml.Document doc, String owner, JsonNode a) {
         String cond = a.path("condition").asText("OR").toUpperCase(java.util.Locale.ROOT);
         Allowlist.Condition condition = switch (cond) {
             case "", "OR" -> Allowlist.Condition.OR;
             case "AND", "&&" -> Allowlist.Condition.AND;
-            default -> throw error(file, owner + ": allowlist condition must be OR or AND, not " + cond, null);
+            default -> throw error(at(file, doc, a, "condition"), owner + ": allowlist condition must be OR or AND, not "
+                    + cond, null);
         };
         String tgt = a.path("regexTarget").asText("secret");
         Allowlist.Target target = switch (tgt) {
             case "", "secret" -> Allowlist.Target.SECRET;
             case "match" -> Allowlist.Target.MATCH;
             case "line" -> Allowlist.Target.LINE;
-            default -> throw error(file, owner + ": unknown allowlist regexTarget " + tgt,
+            default -> throw error(at(file, doc, a, "regexTarget"), owner + ": unknown allowlist regexTarget " + tgt,
                     "regexTarget is secret, match or line");
         };
         Set<String> commits = new HashSet<>();
         a.path("commits").forEach(c -> commits.add(c.asText()));
         List<Regex> paths = new ArrayList<>();
-        a.path("paths").forEach(p -> paths.add(compile(file, owner + " allowlist path", p.asText())));
+        a.path("paths").forEach(p -> paths.add(compile(at(file, doc, a, "paths"), owner + " allowlist path", p.asText())));
         List<Regex> regexes = new ArrayList<>();
-        a.path("regexes").forEach(p -> regexes.add(compile(file, owner + " allowlist regex", p.asText())));
+        a.path("regexes").forEach(p -> regexes.add(compile(at(file, doc, a, "regexes"), owner + " allowlist regex",
+                p.asText())));
         List<String> stop = new ArrayList<>();
         a.path("stopwords").forEach(p -> stop.add(p.asText()));
         Set<String> targets = new HashSet<>();
@@ -208,12 +220,12 @@ public final class GitleaksConfig {
         Allowlist al = new Allowlist(a.path("description").asText(""), condition, commits, paths, target, regexes,
                 stop, targets);
         if (al.isEmpty()) {
-            throw error(file, owner + ": an allowlist must set commits, paths, regexes or stopwords", null);
+            throw error(at(file, doc, a, null), owner + ": an allowlist must set commits, paths, regexes or stopwords", null);
         }
         return al;
     }
 
-    private Regex compile(String file, String what, String regex) {
+    private Regex compile(SourceSpan file, String what, String regex) {
         if (lazy) {
             return Regex.lazy(regex);
         }
@@ -257,7 +269,17 @@ public final class GitleaksConfig {
     }
 
     static InputException error(String file, String message, String hint) {
-        return new InputException(Diagnostic.of("secrets_config", SourceSpan.at(file, 1, 1), message, hint));
+        return error(SourceSpan.at(file, 1, 1), message, hint);
+    }
+
+    static InputException error(SourceSpan at, String message, String hint) {
+        return new InputException(Diagnostic.of("secrets_config", at, message, hint));
+    }
+
+    /** Where a key (or, with key null or absent, the table) was written; the file's start when unknown. */
+    private static SourceSpan at(String file, Toml.Document doc, JsonNode table, String key) {
+        int[] lc = doc == null ? null : doc.where(table, key);
+        return lc == null ? SourceSpan.at(file, 1, 1) : SourceSpan.at(file, lc[0], lc[1]);
     }
 
     /** A rule while configs are merged: unset fields are null / 0 so an extending rule overrides only what it sets. */
@@ -272,6 +294,10 @@ public final class GitleaksConfig {
         List<String> tags = new ArrayList<>();
         List<Allowlist> allowlists = new ArrayList<>();
         SecretRule compiled;
+        SourceSpan at;
+        SourceSpan regexAt;
+        SourceSpan pathAt;
+        SourceSpan groupAt;
 
         static RuleDraft of(SecretRule r) {
             RuleDraft d = new RuleDraft();
@@ -292,6 +318,10 @@ public final class GitleaksConfig {
         RuleDraft extendWith(RuleDraft o) {
             RuleDraft d = new RuleDraft();
             d.id = id;
+            d.at = o.at;
+            d.regexAt = o.regex != null ? o.regexAt : regexAt;
+            d.pathAt = o.path != null ? o.pathAt : pathAt;
+            d.groupAt = o.secretGroup != 0 ? o.groupAt : groupAt;
             d.description = o.description != null ? o.description : description;
             d.regex = o.regex != null ? o.regex : regex;
             d.path = o.path != null ? o.path : path;
@@ -306,17 +336,22 @@ public final class GitleaksConfig {
             return d;
         }
 
+        private static SourceSpan or(SourceSpan at, String file) {
+            return at != null ? at : SourceSpan.at(file, 1, 1);
+        }
+
         SecretRule build(String file, GitleaksConfig cfg) {
             if (compiled != null) {
                 return compiled;
             }
             if (regex == null && path == null) {
-                throw error(file, "rule " + id + " has neither regex nor path", "set regex = '''...''' or path = '''...'''");
+                throw error(or(at, file), "rule " + id + " has neither regex nor path",
+                        "set regex = '''...''' or path = '''...'''");
             }
-            Regex re = regex == null ? null : cfg.compile(file, "rule " + id + " regex", regex);
-            Regex pa = path == null ? null : cfg.compile(file, "rule " + id + " path", path);
+            Regex re = regex == null ? null : cfg.compile(or(regexAt, file), "rule " + id + " regex", regex);
+            Regex pa = path == null ? null : cfg.compile(or(pathAt, file), "rule " + id + " path", path);
             if (re != null && !cfg.lazy && secretGroup > re.get().groupCount()) {
-                throw error(file, "rule " + id + ": secretGroup " + secretGroup + " but the regex has only "
+                throw error(or(groupAt, file), "rule " + id + ": secretGroup " + secretGroup + " but the regex has only "
                         + re.get().groupCount() + " groups", null);
             }
             return new SecretRule(id, description == null ? "" : description, re, secretGroup, entropy, keywords, pa,

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -20,6 +23,35 @@ public final class Toml {
     private final String s;
     private int p;
     private final ObjectNode root = F.objectNode();
+    /** Where each key of each table was written, and where each table's header was: offsets into the text. */
+    private final Map<JsonNode, Map<String, Integer>> keyAt = new IdentityHashMap<>();
+    private final Map<JsonNode, Integer> tableAt = new IdentityHashMap<>();
+
+    /** A parsed document that can say where its tables and keys were written. */
+    public static final class Document {
+        private final Toml toml;
+
+        private Document(Toml toml) {
+            this.toml = toml;
+        }
+
+        public ObjectNode root() {
+            return toml.root;
+        }
+
+        /**
+         * The 1-based line and column of {@code key} in {@code table} (or, without that key, of the table's header),
+         * or null when the table was not written in this document.
+         */
+        public int[] where(JsonNode table, String key) {
+            Map<String, Integer> keys = toml.keyAt.get(table);
+            Integer at = keys == null || key == null ? null : keys.get(key);
+            if (at == null) {
+                at = toml.tableAt.get(table);
+            }
+            return at == null ? null : toml.lineColumn(at);
+        }
+    }
 
     /** A syntax error at a 1-based line and column. */
     public static final class TomlException extends RuntimeException {
@@ -41,6 +73,13 @@ public final class Toml {
         return new Toml(text).document();
     }
 
+    /** Parses and keeps the positions of tables and keys, for messages that point at the offending line. */
+    public static Document parseDocument(String text) {
+        Toml t = new Toml(text);
+        t.document();
+        return new Document(t);
+    }
+
     private ObjectNode document() {
         ObjectNode table = root;
         while (true) {
@@ -51,10 +90,12 @@ public final class Toml {
             char c = s.charAt(p);
             if (c == '[') {
                 boolean array = p + 1 < s.length() && s.charAt(p + 1) == '[';
+                int header = p;
                 p += array ? 2 : 1;
                 List<String> keys = keyPath();
                 expect(array ? "]]" : "]");
                 table = array ? appendTable(keys) : openTable(keys);
+                tableAt.putIfAbsent(table, header);
                 endOfLine();
             } else {
                 keyValue(table);
@@ -79,6 +120,10 @@ public final class Toml {
             throw error("duplicate key " + last, at);
         }
         t.set(last, v);
+        keyAt.computeIfAbsent(t, x -> new HashMap<>()).put(last, at);
+        if (v.isContainerNode()) {
+            tableAt.putIfAbsent(v, at);
+        }
     }
 
     private ObjectNode child(ObjectNode t, String key, int at) {
@@ -452,6 +497,11 @@ public final class Toml {
     }
 
     private TomlException error(String message, int at) {
+        int[] lc = lineColumn(at);
+        return new TomlException(message, lc[0], lc[1]);
+    }
+
+    private int[] lineColumn(int at) {
         int line = 1;
         int col = 1;
         for (int i = 0; i < Math.min(at, s.length()); i++) {
@@ -462,6 +512,6 @@ public final class Toml {
                 col++;
             }
         }
-        return new TomlException(message, line, col);
+        return new int[] {line, col};
     }
 }
