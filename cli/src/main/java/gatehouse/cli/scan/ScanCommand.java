@@ -72,6 +72,9 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--rule-docs", paramLabel = "DIR", description = "Write a Markdown page per built-in rule into DIR and exit")
     String ruleDocs;
 
+    @Option(names = "--no-secrets", description = "Do not look for secrets in the scanned files (on by default)")
+    boolean noSecrets;
+
     @Option(names = "--no-color", description = "No ANSI colours in text output")
     boolean noColor;
 
@@ -122,6 +125,9 @@ public final class ScanCommand implements Callable<Integer> {
             Context.err().print("\r\u001b[2K[" + p + "]");
             Context.err().flush();
         } : null);
+        if (cfg.secrets().enabled() && !noSecrets) {
+            report = SecretsInScan.merge(report, scanner, cfg, cwd, targets, progress);
+        }
         if (progress) {
             Context.err().print("\r\u001b[2K");
             Context.err().flush();

@@ -196,4 +196,28 @@ class ScanCommandTest {
         assertThat(r.out()).contains("WebSg1A2B3C4D (WebStack/WebSg/Resource)", "GH-SG-003")
                 .doesNotContain("asset.0123abcd").doesNotContain("manifest.json");
     }
+
+    @Test
+    void secretsInAnyFileJoinTheReportRedactedAndFailTheGate() throws IOException {
+        String token = "xoxb-482915736051-2859174630512-Qm7Rw2Tz9Kx4Vb8Np3Lc6Hd1";
+        Files.writeString(dir.resolve("sg.yaml"), OPEN_SSH.replace("0.0.0.0/0", "10.1.2.3/32"));
+        Files.createDirectories(dir.resolve("scripts"));
+        Files.writeString(dir.resolve("scripts/notify.sh"), "#!/bin/sh\nSLACK_TOKEN=" + token + "\n");
+        Files.createDirectories(dir.resolve("node_modules/x"));
+        Files.writeString(dir.resolve("node_modules/x/leak.js"), "t='" + token + "'\n");
+        Run r = scan("-f", "text", "-o", "-", "-f", "json", "-o", "out.json");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("scripts/notify.sh", "slack-bot-token", "decision: FAIL")
+                .doesNotContain(token, "node_modules");
+        assertThat(Files.readString(dir.resolve("out.json"))).contains("slack-bot-token").doesNotContain(token);
+
+        Run off = scan("--no-secrets");
+        assertThat(off.out()).doesNotContain("slack-bot-token");
+        Files.writeString(dir.resolve(".gatehouse.yml"), "version: 1\nsecrets:\n  enabled: false\n");
+        assertThat(scan().out()).doesNotContain("slack-bot-token");
+        Files.writeString(dir.resolve(".gatehouse.yml"), "version: 1\nsecrets:\n  enable: false\n");
+        Run bad = scan();
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains(".gatehouse.yml:3:");
+    }
 }

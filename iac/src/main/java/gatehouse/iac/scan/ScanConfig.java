@@ -41,11 +41,30 @@ import java.util.Set;
  * @param approvalAt      total risk at which a scan needs approval
  * @param failAt          total risk at which a scan fails
  * @param failOn          a finding of this severity or worse fails the scan regardless of risk
+ * @param secrets         whether and how the scan also looks for secrets in every file
  */
 public record ScanConfig(Path baseDir, List<String> include, List<String> exclude, boolean builtin,
                          List<Path> rulePaths, Set<String> disabled, Set<String> only, Map<String, Severity> severities,
                          Map<String, Integer> risks, Map<String, Value> parameters, Map<String, Path> parameterFiles,
-                         List<Waiver> waivers, int approvalAt, int failAt, Severity failOn) {
+                         List<Waiver> waivers, int approvalAt, int failAt, Severity failOn, Secrets secrets) {
+
+    /**
+     * The {@code secrets} section: whether {@code gatehouse scan} also runs the secrets detector over every file
+     * (git-ignored files skipped), with which gitleaks-format rules (null: {@code .gitleaks.toml} next to the
+     * configuration when present, else Gatehouse's own) and which baseline of accepted findings (null:
+     * {@code .gatehouse/secrets-baseline.json} when present).
+     */
+    public record Secrets(boolean enabled, Path rules, Path baseline) {
+        public static final Secrets DEFAULT = new Secrets(true, null, null);
+    }
+
+    public ScanConfig(Path baseDir, List<String> include, List<String> exclude, boolean builtin,
+                      List<Path> rulePaths, Set<String> disabled, Set<String> only, Map<String, Severity> severities,
+                      Map<String, Integer> risks, Map<String, Value> parameters, Map<String, Path> parameterFiles,
+                      List<Waiver> waivers, int approvalAt, int failAt, Severity failOn) {
+        this(baseDir, include, exclude, builtin, rulePaths, disabled, only, severities, risks, parameters, parameterFiles,
+                waivers, approvalAt, failAt, failOn, Secrets.DEFAULT);
+    }
 
     public static final String FILE_NAME = ".gatehouse.yml";
     public static final List<String> DEFAULT_EXCLUDE = List.of("**/node_modules/**", "**/.git/**", "**/target/**",
@@ -92,7 +111,8 @@ public record ScanConfig(Path baseDir, List<String> include, List<String> exclud
             return defaults(base);
         }
         MapValue root = r.map(v, "the top level");
-        r.keys(root, Set.of("version", "include", "exclude", "rules", "parameters", "parameter_files", "waivers", "gate"));
+        r.keys(root, Set.of("version", "include", "exclude", "rules", "parameters", "parameter_files", "waivers", "gate",
+                "secrets"));
         if (root.get("version") != null && !(root.get("version") instanceof IntValue iv && iv.value() == 1)) {
             throw r.error(root.get("version"), "version must be 1", "this Gatehouse reads version 1 configuration");
         }
@@ -209,8 +229,16 @@ public record ScanConfig(Path baseDir, List<String> include, List<String> exclud
                         "fail_on must be a severity or none, not " + s, null));
             }
         }
+        Secrets secrets = Secrets.DEFAULT;
+        if (root.get("secrets") != null) {
+            MapValue sm = r.map(root.get("secrets"), "secrets");
+            r.keys(sm, Set.of("enabled", "rules", "baseline"));
+            secrets = new Secrets(sm.get("enabled") == null || r.bool(sm.get("enabled"), "secrets.enabled"),
+                    sm.get("rules") == null ? null : base.resolve(r.string(sm.get("rules"), "secrets.rules")).normalize(),
+                    sm.get("baseline") == null ? null : base.resolve(r.string(sm.get("baseline"), "secrets.baseline")).normalize());
+        }
         return new ScanConfig(base, include, exclude, builtin, rulePaths, disabled, only, sev, risk, params, paramFiles,
-                waivers, approvalAt, failAt, failOn);
+                waivers, approvalAt, failAt, failOn, secrets);
     }
 
     /** Typed access with errors at the offending value's position. */

@@ -118,6 +118,11 @@ public final class SecretsScanner {
      * {@code .gitignore} logic) unless {@code all}; {@code .git} itself is never read.
      */
     public Result scanTree(Path root, boolean all) throws IOException {
+        return scanTree(root, all, rel -> true);
+    }
+
+    /** As {@link #scanTree(Path, boolean)}, reading only the files (paths relative to {@code root}) {@code keep} accepts. */
+    public Result scanTree(Path root, boolean all, java.util.function.Predicate<String> keep) throws IOException {
         List<String> files = new ArrayList<>();
         Git git = new Git(Files.isDirectory(root) ? root : root.toAbsolutePath().getParent());
         if (Files.isRegularFile(root)) {
@@ -154,6 +159,7 @@ public final class SecretsScanner {
                 }
             });
         }
+        files.removeIf(keep.negate());
         Collections.sort(files);
         List<Hit> hits = Collections.synchronizedList(new ArrayList<>());
         List<String> notes = Collections.synchronizedList(new ArrayList<>());
