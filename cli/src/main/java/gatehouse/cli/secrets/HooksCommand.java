@@ -251,8 +251,17 @@ public final class HooksCommand implements Runnable {
             }
         }
 
-        /** git gives pre-push "local-ref local-sha remote-ref remote-sha" lines: scan what the remote lacks. */
+        /**
+         * git gives pre-push "local-ref local-sha remote-ref remote-sha" lines: scan what the remote lacks. Under the
+         * pre-commit framework, which passes the range as PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF, scan that range.
+         */
         private SecretsScanner.Result prePush(SecretsScanner scanner, Path top) throws IOException {
+            String from = System.getenv("PRE_COMMIT_FROM_REF");
+            String to = System.getenv("PRE_COMMIT_TO_REF");
+            if (from != null && !from.isBlank() && to != null && !to.isBlank()) {
+                return scanner.scanHistory(top, from.matches("0+") ? List.of(to, "--not", "--remotes")
+                        : List.of(from + ".." + to));
+            }
             List<SecretsScanner.Hit> hits = new ArrayList<>();
             List<String> errors = new ArrayList<>();
             BufferedReader r = new BufferedReader(new InputStreamReader(Context.in(), StandardCharsets.UTF_8));
