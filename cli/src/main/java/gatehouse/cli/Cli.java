@@ -47,7 +47,21 @@ public final class Cli implements Runnable {
         GuardCommand.configure(in, baseDir);
         GuardCommand.Streams.set(out, err);
         CommandLine cl = commandLine(in, out, err);
-        return cl.execute(rest.toArray(String[]::new));
+        try {
+            return cl.execute(rest.toArray(String[]::new));
+        } catch (StackOverflowError e) {
+            // every parser bounds its nesting; this is the last line of defence, not a stack trace
+            err.println("gatehouse: error: the input is nested too deeply to process");
+            err.println("  hint: flatten the document; rerun with --debug for details");
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            return ExitCode.INPUT_ERROR.code;
+        } catch (OutOfMemoryError e) {
+            err.println("gatehouse: internal error: out of memory");
+            err.println("  hint: give the JVM more heap (JAVA_OPTS=-Xmx2g) or scan fewer files at once");
+            return ExitCode.INTERNAL_ERROR.code;
+        }
     }
 
     static CommandLine commandLine(InputStream in, PrintStream out, PrintStream err) {

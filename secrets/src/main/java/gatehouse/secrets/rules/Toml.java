@@ -23,6 +23,9 @@ public final class Toml {
     private final String s;
     private int p;
     private final ObjectNode root = F.objectNode();
+    /** Nesting of arrays and inline tables: bounded, so no document can exhaust the stack. */
+    private static final int MAX_DEPTH = 128;
+    private int depth;
     /** Where each key of each table was written, and where each table's header was: offsets into the text. */
     private final Map<JsonNode, Map<String, Integer>> keyAt = new IdentityHashMap<>();
     private final Map<JsonNode, Integer> tableAt = new IdentityHashMap<>();
@@ -223,11 +226,13 @@ public final class Toml {
         if (c == '\'') {
             return F.textNode(literalString());
         }
-        if (c == '[') {
-            return array();
-        }
-        if (c == '{') {
-            return inlineTable();
+        if (c == '[' || c == '{') {
+            if (++depth > MAX_DEPTH) {
+                throw error("arrays and inline tables nested more than " + MAX_DEPTH + " deep", p);
+            }
+            JsonNode v = c == '[' ? array() : inlineTable();
+            depth--;
+            return v;
         }
         if (s.startsWith("true", p) && !bareChar(p + 4)) {
             p += 4;
