@@ -241,6 +241,7 @@ public final class SecretsScanner {
         AtomicLong bytes = new AtomicLong();
         AtomicLong blobs = new AtomicLong();
         Map<String, Integer> commitIndex = new HashMap<>();
+        LineDiff.Versions versions = new LineDiff.Versions(LineDiff.CACHE_LINES);
 
         // 1. commit messages, each distinct text once (attributed to its oldest commit)
         List<String> logArgs = new ArrayList<>(List.of("log", "--reverse", "--format=%H%x00%an%x00%ae%x00%aI%x00%B", "-z"));
@@ -369,8 +370,22 @@ public final class SecretsScanner {
                     continue;
                 }
                 String range0 = range;
+                String text = decode(content);
+                long[] lineHashes = LineDiff.hashes(text);
+                long[] oldHashes = intro.oldOid().isEmpty() ? null : versions.get(intro.oldOid());
+                versions.put(obj.oid(), lineHashes);
+                // a modified file: only the lines this version added (with a little context) can introduce a secret;
+                // the others were scanned in the version that added them. Without the old version: all of it.
+                List<Fragment> parts = oldHashes == null ? List.of(new Fragment(text, intro.path(), c.id(), 1))
+                        : LineDiff.addedWindows(text, lineHashes, oldHashes, intro.path(), c.id());
+                if (parts.isEmpty()) {
+                    continue;
+                }
                 pool.submit(() -> {
-                    List<SecretMatch> found = detector.detect(new Fragment(decode(content), intro.path(), c.id(), 1));
+                    List<SecretMatch> found = new ArrayList<>();
+                    for (Fragment part : parts) {
+                        found.addAll(detector.detect(part));
+                    }
                     if (found.isEmpty()) {
                         return;
                     }
