@@ -14,10 +14,12 @@ import java.util.List;
  */
 public final class AhoCorasick {
     private static final int ASCII = 128;
-    private final int[][] next;      // [state][ascii char] -> state (full goto function after build)
     private final List<int[]>[] wide; // non-ASCII edges: pairs (char, state)
     private final int[] fail;
     private final int[][] outputs;
+    private final boolean[] hasOutput;
+    /** The full goto function after build: [state * 128 + ASCII character] → state. */
+    private final int[] flat;
     private final int states;
     private final int keywordCount;
 
@@ -102,13 +104,16 @@ public final class AhoCorasick {
                 }
             }
         }
-        this.next = nx;
         this.wide = wd;
         this.fail = fl;
         this.states = count;
         this.outputs = new int[count][];
+        this.hasOutput = new boolean[count];
+        this.flat = new int[count * ASCII];
         for (int i = 0; i < count; i++) {
             outputs[i] = out.get(i).stream().mapToInt(Integer::intValue).distinct().toArray();
+            hasOutput[i] = outputs[i].length > 0;
+            System.arraycopy(nx[i], 0, flat, i * ASCII, ASCII);
         }
     }
 
@@ -132,16 +137,23 @@ public final class AhoCorasick {
 
     /** The keywords (by index) that occur in {@code text}, ASCII letters compared case-insensitively. */
     public BitSet present(CharSequence text) {
+        char[] chars = new char[text.length()];
+        for (int i = 0; i < chars.length; i++) {
+            chars[i] = text.charAt(i);
+        }
+        return present(chars, chars.length);
+    }
+
+    /** {@link #present(CharSequence)} over the first {@code n} characters of an array. */
+    public BitSet present(char[] text, int n) {
         BitSet seen = new BitSet(keywordCount);
+        boolean[] reported = new boolean[states]; // a state's keywords are recorded once per text
+        int[] table = flat;
         int s = 0;
-        int n = text.length();
         for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
+            char c = text[i];
             if (c < ASCII) {
-                if (c >= 'A' && c <= 'Z') {
-                    c = (char) (c + 32);
-                }
-                s = next[s][c];
+                s = table[s * ASCII + (c >= 'A' && c <= 'Z' ? c + 32 : c)];
             } else {
                 c = Character.toLowerCase(c);
                 int t;
@@ -150,9 +162,11 @@ public final class AhoCorasick {
                 }
                 s = t < 0 ? 0 : t;
             }
-            int[] o = outputs[s];
-            for (int k : o) {
-                seen.set(k);
+            if (hasOutput[s] && !reported[s]) {
+                reported[s] = true;
+                for (int k : outputs[s]) {
+                    seen.set(k);
+                }
             }
         }
         return seen;

@@ -1,6 +1,7 @@
 package gatehouse.secrets.detect;
 
 import com.google.re2j.Matcher;
+import gatehouse.secrets.regex.RegexScan;
 import gatehouse.secrets.rules.Allowlist;
 import gatehouse.secrets.rules.RuleSet;
 import gatehouse.secrets.rules.SecretRule;
@@ -73,7 +74,8 @@ public final class Detector {
         for (int r : alwaysRun) {
             run.set(r);
         }
-        BitSet kw = keywords.present(text);
+        char[] chars = text.toCharArray();
+        BitSet kw = keywords.present(chars, chars.length);
         for (int k = kw.nextSetBit(0); k >= 0; k = kw.nextSetBit(k + 1)) {
             for (int r : rulesOfKeyword[k]) {
                 run.set(r);
@@ -99,38 +101,37 @@ public final class Detector {
                         fingerprint(rule.id(), f.path(), "")));
                 continue;
             }
-            Matcher m = rule.regex().get().matcher(text);
-            while (m.find()) {
+            RegexScan.forEach(rule.regex().get(), rule.regex().prefilter(), text, chars, m -> {
                 if (m.end() == m.start()) {
-                    continue;
+                    return;
                 }
                 String secret = secretOf(rule, m);
                 if (secret.isEmpty()) {
-                    continue;
+                    return;
                 }
                 if (rule.entropy() > 0 && Entropy.shannon(secret) <= rule.entropy()) {
-                    continue;
+                    return;
                 }
                 if (rule.generic() && !hasDigit(secret)) {
-                    continue;
+                    return;
                 }
                 if (AWS_EXAMPLES.contains(secret) || secret.contains("EXAMPLEKEY") || secret.endsWith("7EXAMPLE")) {
-                    continue;
+                    return;
                 }
                 int secretStart = secretStart(rule, m, secret);
                 int lineIdx = lines.lineOf(secretStart);
                 String lineText = lines.text(lineIdx);
                 String match = m.group();
                 if (inlineAllowed(lines, lines.lineOf(m.start()), lines.lineOf(m.end() - 1))) {
-                    continue;
+                    return;
                 }
                 if (allowed(rule, f, secret, match, lineText)) {
-                    continue;
+                    return;
                 }
                 int line = f.firstLine() + lineIdx;
                 int col = secretStart - lines.start(lineIdx) + 1;
                 if (!seen.add(rule.id() + "\0" + line + "\0" + col + "\0" + secret)) {
-                    continue;
+                    return;
                 }
                 String confidence = "pattern";
                 if (!rule.checksum().isEmpty() && Checksums.verify(rule.checksum(), secret)) {
@@ -138,7 +139,7 @@ public final class Detector {
                 }
                 out.add(new SecretMatch(rule, secret, match, f.path(), f.commit(), line, col, lineText, confidence,
                         fingerprint(rule.id(), secret, lineText)));
-            }
+            });
         }
         return withoutGenericDuplicates(out);
     }
@@ -295,35 +296,47 @@ public final class Detector {
     /** Line starts of a text, computed once. */
     static final class Lines {
         private final String text;
-        private final int[] starts;
+        private int[] starts;
 
         Lines(String text) {
             this.text = text;
+        }
+
+        private int[] starts() {
+            if (starts == null) {
+                starts = compute(text);
+            }
+            return starts;
+        }
+
+        private static int[] compute(String text) {
             int n = 1;
             for (int i = 0; i < text.length(); i++) {
                 if (text.charAt(i) == '\n') {
                     n++;
                 }
             }
-            starts = new int[n];
+            int[] starts = new int[n];
             int k = 1;
             for (int i = 0; i < text.length(); i++) {
                 if (text.charAt(i) == '\n') {
                     starts[k++] = i + 1;
                 }
             }
+            return starts;
         }
 
         int lineOf(int offset) {
-            int i = java.util.Arrays.binarySearch(starts, offset);
+            int i = java.util.Arrays.binarySearch(starts(), offset);
             return i >= 0 ? i : -i - 2;
         }
 
         int start(int line) {
-            return starts[line];
+            return starts()[line];
         }
 
         String text(int line) {
+            int[] starts = starts();
             int s = starts[line];
             int e = line + 1 < starts.length ? starts[line + 1] - 1 : text.length();
             if (e > s && text.charAt(e - 1) == '\r') {

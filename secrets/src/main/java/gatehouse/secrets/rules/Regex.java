@@ -1,6 +1,7 @@
 package gatehouse.secrets.rules;
 
 import com.google.re2j.Pattern;
+import gatehouse.secrets.regex.Prefilter;
 
 /**
  * An RE2/J pattern compiled on first use. Hooks run on every commit: of some 250 rules only those whose
@@ -11,6 +12,9 @@ import com.google.re2j.Pattern;
 public final class Regex {
     private final String source;
     private volatile Pattern pattern;
+    /** The {@link Prefilter}, {@link #NO_PREFILTER} when the regex has none, null until first asked. */
+    private volatile Object prefilter;
+    private static final Object NO_PREFILTER = new Object();
 
     private Regex(String source, Pattern pattern) {
         this.source = source;
@@ -36,6 +40,17 @@ public final class Regex {
             pattern = p;
         }
         return p;
+    }
+
+    /** A prefilter for scanning texts with this regex, or null when it cannot have one. */
+    public Prefilter prefilter() {
+        Object p = prefilter;
+        if (p == null) {
+            Prefilter built = Prefilter.of(source);
+            p = built == null ? NO_PREFILTER : built;
+            prefilter = p;
+        }
+        return p == NO_PREFILTER ? null : (Prefilter) p;
     }
 
     @Override

@@ -1,0 +1,564 @@
+package gatehouse.secrets.regex;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads RE2 syntax into a small tree that accepts <em>at least</em> what the regex accepts: assertions
+ * ({@code ^ $ \b \B \A \z}) become the empty string, Unicode classes become "any character", every non-ASCII
+ * character is one symbol. What it cannot read it refuses ({@link Unsupported}), and the caller then runs
+ * the regex without a prefilter. Used only to decide where a regex cannot match; RE2/J still decides what
+ * does.
+ */
+final class RegexSyntax {
+    /** RE2's own bound on a repetition count. */
+    static final int MAX_REPEAT = 1000;
+
+    sealed interface Node permits Chars, Seq, Alt, Rep, Empty {}
+
+    /** A set of characters: the ASCII ones as a 128-bit set, all non-ASCII ones as one symbol. */
+    record Chars(long lo, long hi, boolean nonAscii) implements Node {
+        static final Chars NONE = new Chars(0, 0, false);
+        static final Chars ANY = new Chars(-1L, -1L, true);
+
+        boolean has(int c) {
+            return c < 64 ? (lo >>> c & 1) != 0 : (hi >>> (c - 64) & 1) != 0;
+        }
+
+        Chars with(int c) {
+            if (c >= 128) {
+                return new Chars(lo, hi, true);
+            }
+            return c < 64 ? new Chars(lo | 1L << c, hi, nonAscii) : new Chars(lo, hi | 1L << (c - 64), nonAscii);
+        }
+
+        Chars range(int from, int to) {
+            Chars s = this;
+            for (int c = from; c <= Math.min(to, 127); c++) {
+                s = s.with(c);
+            }
+            return to >= 128 ? new Chars(s.lo, s.hi, true) : s;
+        }
+
+        Chars union(Chars o) {
+            return new Chars(lo | o.lo, hi | o.hi, nonAscii || o.nonAscii);
+        }
+
+        /** The complement among ASCII; non-ASCII characters stay possible (a superset). */
+        Chars negate() {
+            return new Chars(~lo, ~hi, true);
+        }
+
+        /** Both cases of every ASCII letter; K and S also fold to non-ASCII characters (KELVIN SIGN, LONG S). */
+        Chars fold() {
+            Chars s = this;
+            for (int c = 'a'; c <= 'z'; c++) {
+                int u = c - 32;
+                if (has(c) || has(u)) {
+                    s = s.with(c).with(u);
+                }
+            }
+            if (s.nonAscii || s.has('k') || s.has('s')) {
+                s = s.with('k').with('K').with('s').with('S').with(128);
+            }
+            return s;
+        }
+    }
+
+    record Seq(List<Node> items) implements Node {}
+
+    record Alt(List<Node> options) implements Node {}
+
+    /** @param max -1 for no upper bound */
+    record Rep(Node item, int min, int max) implements Node {}
+
+    record Empty() implements Node {
+        static final Empty EMPTY = new Empty();
+    }
+
+    static final class Unsupported extends Exception {
+        Unsupported(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    private static final Chars DIGIT = Chars.NONE.range('0', '9');
+    private static final Chars WORD = DIGIT.range('a', 'z').range('A', 'Z').with('_');
+    private static final Chars SPACE = Chars.NONE.with('\t').with('\n').with('\f').with('\r').with(' ');
+
+    private final String src;
+    private int pos;
+    private boolean foldCase;
+    private boolean dotNl;
+
+    private RegexSyntax(String src) {
+        this.src = src;
+    }
+
+    static Node parse(String regex) throws Unsupported {
+        RegexSyntax p = new RegexSyntax(regex);
+        Node n = p.alternation();
+        if (p.pos < regex.length()) {
+            throw new Unsupported("unexpected ')' at " + p.pos);
+        }
+        return n;
+    }
+
+    /**
+     * A tree whose matches end exactly where the regex's can end, with less to count: a nullable head is
+     * dropped ({@code [\w.-]{0,50}key} ends where {@code key} ends) and a leading repetition keeps its minimum
+     * ({@code x{2,9}y} ends where {@code x{2}y} ends). An unanchored search with it needs far fewer states.
+     */
+    static Node sameEnds(Node n) {
+        return switch (n) {
+            case Seq s -> {
+                List<Node> items = s.items();
+                int i = 0;
+                while (i < items.size() - 1 && nullable(items.get(i))) {
+                    i++;
+                }
+                if (i == items.size()) {
+                    yield n;
+                }
+                List<Node> rest = new ArrayList<>(items.subList(i, items.size()));
+                rest.set(0, sameEnds(rest.get(0)));
+                yield rest.size() == 1 ? rest.get(0) : new Seq(rest);
+            }
+            case Alt a -> new Alt(a.options().stream().map(RegexSyntax::sameEnds).toList());
+            case Rep r when r.min() > 0 && r.max() != r.min() -> new Rep(r.item(), r.min(), r.min());
+            default -> n;
+        };
+    }
+
+    static boolean nullable(Node n) {
+        return switch (n) {
+            case Chars c -> false;
+            case Empty e -> true;
+            case Seq s -> s.items().stream().allMatch(RegexSyntax::nullable);
+            case Alt a -> a.options().stream().anyMatch(RegexSyntax::nullable);
+            case Rep r -> r.min() == 0 || nullable(r.item());
+        };
+    }
+
+    /** The most UTF-16 characters a match can span, or -1 when unbounded. */
+    static int maxChars(Node n) {
+        long m = maxCodePoints(n);
+        return m < 0 || m > 1_000_000 ? -1 : (int) (2 * m);
+    }
+
+    private static long maxCodePoints(Node n) {
+        return switch (n) {
+            case Chars c -> 1;
+            case Empty e -> 0;
+            case Seq s -> {
+                long t = 0;
+                for (Node i : s.items()) {
+                    long m = maxCodePoints(i);
+                    if (m < 0) {
+                        yield -1;
+                    }
+                    t += m;
+                }
+                yield t;
+            }
+            case Alt a -> {
+                long t = 0;
+                for (Node i : a.options()) {
+                    long m = maxCodePoints(i);
+                    if (m < 0) {
+                        yield -1;
+                    }
+                    t = Math.max(t, m);
+                }
+                yield t;
+            }
+            case Rep r -> {
+                long m = maxCodePoints(r.item());
+                yield m < 0 || (r.max() < 0 && m > 0) ? -1 : m * Math.max(r.max(), 0);
+            }
+        };
+    }
+
+    private Node alternation() throws Unsupported {
+        List<Node> options = new ArrayList<>();
+        options.add(sequence());
+        while (pos < src.length() && src.charAt(pos) == '|') {
+            pos++;
+            options.add(sequence());
+        }
+        return options.size() == 1 ? options.get(0) : new Alt(options);
+    }
+
+    private Node sequence() throws Unsupported {
+        List<Node> items = new ArrayList<>();
+        while (pos < src.length()) {
+            char c = src.charAt(pos);
+            if (c == '|' || c == ')') {
+                break;
+            }
+            Node atom = atom();
+            if (atom == null) {
+                continue; // a flag group such as (?i): changes how the rest of the group reads
+            }
+            items.add(quantified(atom));
+        }
+        return items.size() == 1 ? items.get(0) : new Seq(items);
+    }
+
+    private Node quantified(Node atom) throws Unsupported {
+        Node n = atom;
+        while (pos < src.length()) {
+            char c = src.charAt(pos);
+            int min;
+            int max;
+            if (c == '*') {
+                min = 0;
+                max = -1;
+                pos++;
+            } else if (c == '+') {
+                min = 1;
+                max = -1;
+                pos++;
+            } else if (c == '?') {
+                min = 0;
+                max = 1;
+                pos++;
+            } else if (c == '{' && repeatAhead()) {
+                pos++;
+                min = number();
+                max = min;
+                if (src.charAt(pos) == ',') {
+                    pos++;
+                    max = src.charAt(pos) == '}' ? -1 : number();
+                }
+                pos++; // '}'
+                if (min > MAX_REPEAT || max > MAX_REPEAT || (max >= 0 && max < min)) {
+                    throw new Unsupported("bad repetition");
+                }
+            } else {
+                break;
+            }
+            if (pos < src.length() && src.charAt(pos) == '?') {
+                pos++; // lazy: same language
+            }
+            n = new Rep(n, min, max);
+        }
+        return n;
+    }
+
+    /** RE2 reads '{' as a repetition only in the forms {n}, {n,} and {n,m}; otherwise it is a literal. */
+    private boolean repeatAhead() {
+        int i = pos + 1;
+        int digits = 0;
+        while (i < src.length() && Character.isDigit(src.charAt(i))) {
+            i++;
+            digits++;
+        }
+        if (digits == 0 || i >= src.length()) {
+            return false;
+        }
+        if (src.charAt(i) == '}') {
+            return true;
+        }
+        if (src.charAt(i) != ',') {
+            return false;
+        }
+        i++;
+        while (i < src.length() && Character.isDigit(src.charAt(i))) {
+            i++;
+        }
+        return i < src.length() && src.charAt(i) == '}';
+    }
+
+    private int number() {
+        int start = pos;
+        while (Character.isDigit(src.charAt(pos))) {
+            pos++;
+        }
+        String digits = src.substring(start, pos);
+        return digits.length() > 5 ? Integer.MAX_VALUE : Integer.parseInt(digits);
+    }
+
+    private Node atom() throws Unsupported {
+        char c = src.charAt(pos);
+        switch (c) {
+            case '(' -> {
+                return group();
+            }
+            case '[' -> {
+                pos++;
+                return charClass();
+            }
+            case '.' -> {
+                pos++;
+                return dotNl ? Chars.ANY : new Chars(~(1L << '\n'), -1L, true);
+            }
+            case '^', '$' -> {
+                pos++;
+                return Empty.EMPTY;
+            }
+            case '\\' -> {
+                pos++;
+                return escape();
+            }
+            case '*', '+', '?' -> throw new Unsupported("missing argument to repetition operator");
+            default -> {
+                int cp = src.codePointAt(pos);
+                pos += Character.charCount(cp);
+                return literal(cp);
+            }
+        }
+    }
+
+    private Node literal(int cp) {
+        Chars s = Chars.NONE.with(cp);
+        return foldCase ? s.fold() : s;
+    }
+
+    private Node group() throws Unsupported {
+        pos++; // '('
+        boolean savedFold = foldCase;
+        boolean savedDot = dotNl;
+        if (src.startsWith("?", pos)) {
+            pos++;
+            if (src.startsWith("P<", pos) || src.startsWith("<", pos)) {
+                int close = src.indexOf('>', pos);
+                if (close < 0) {
+                    throw new Unsupported("unterminated group name");
+                }
+                pos = close + 1;
+            } else {
+                boolean negate = false;
+                boolean fold = foldCase;
+                boolean dot = dotNl;
+                while (true) {
+                    if (pos >= src.length()) {
+                        throw new Unsupported("unterminated flags");
+                    }
+                    char f = src.charAt(pos++);
+                    switch (f) {
+                        case 'i' -> fold = !negate;
+                        case 's' -> dot = !negate;
+                        case 'm', 'U' -> { }
+                        case '-' -> negate = true;
+                        case ')' -> {
+                            foldCase = fold; // (?flags): to the end of the enclosing group
+                            dotNl = dot;
+                            return null;
+                        }
+                        case ':' -> {
+                            foldCase = fold;
+                            dotNl = dot;
+                            Node inner = alternation();
+                            expect(')');
+                            foldCase = savedFold;
+                            dotNl = savedDot;
+                            return inner;
+                        }
+                        default -> throw new Unsupported("unknown flag " + f);
+                    }
+                }
+            }
+        }
+        Node inner = alternation();
+        expect(')');
+        foldCase = savedFold;
+        dotNl = savedDot;
+        return inner;
+    }
+
+    private void expect(char c) throws Unsupported {
+        if (pos >= src.length() || src.charAt(pos) != c) {
+            throw new Unsupported("missing " + c);
+        }
+        pos++;
+    }
+
+    private Node escape() throws Unsupported {
+        if (pos >= src.length()) {
+            throw new Unsupported("trailing backslash");
+        }
+        char c = src.charAt(pos++);
+        switch (c) {
+            case 'b', 'B', 'A', 'z' -> {
+                return Empty.EMPTY;
+            }
+            case 'Q' -> {
+                int end = src.indexOf("\\E", pos);
+                String quoted = src.substring(pos, end < 0 ? src.length() : end);
+                pos = end < 0 ? src.length() : end + 2;
+                List<Node> items = new ArrayList<>();
+                quoted.codePoints().forEach(cp -> items.add(literal(cp)));
+                return items.isEmpty() ? Empty.EMPTY : new Seq(items);
+            }
+            default -> {
+                pos--;
+                Chars s = classEscape();
+                return foldCase ? s.fold() : s;
+            }
+        }
+    }
+
+    /** An escape that stands for a set of characters (after the backslash). */
+    private Chars classEscape() throws Unsupported {
+        char c = src.charAt(pos++);
+        return switch (c) {
+            case 'd' -> DIGIT;
+            case 'D' -> DIGIT.negate();
+            case 'w' -> WORD;
+            case 'W' -> WORD.negate();
+            case 's' -> SPACE;
+            case 'S' -> SPACE.negate();
+            case 'p', 'P' -> {
+                if (pos < src.length() && src.charAt(pos) == '{') {
+                    int close = src.indexOf('}', pos);
+                    if (close < 0) {
+                        throw new Unsupported("unterminated \\p{");
+                    }
+                    pos = close + 1;
+                } else {
+                    pos++;
+                }
+                yield Chars.ANY; // a Unicode class: any character will do for a superset
+            }
+            case 'C' -> Chars.ANY;
+            case 't' -> Chars.NONE.with('\t');
+            case 'n' -> Chars.NONE.with('\n');
+            case 'r' -> Chars.NONE.with('\r');
+            case 'f' -> Chars.NONE.with('\f');
+            case 'v' -> Chars.NONE.with(0x0b);
+            case 'a' -> Chars.NONE.with(0x07);
+            case 'x' -> Chars.NONE.with(hex());
+            case '0', '1', '2', '3', '4', '5', '6', '7' -> {
+                int v = c - '0';
+                for (int k = 0; k < 2 && pos < src.length() && src.charAt(pos) >= '0' && src.charAt(pos) <= '7'; k++) {
+                    v = v * 8 + (src.charAt(pos++) - '0');
+                }
+                yield Chars.NONE.with(v);
+            }
+            default -> {
+                if (c < 128 && !Character.isLetterOrDigit(c)) {
+                    yield Chars.NONE.with(c);
+                }
+                throw new Unsupported("unknown escape \\" + c);
+            }
+        };
+    }
+
+    private int hex() throws Unsupported {
+        if (pos < src.length() && src.charAt(pos) == '{') {
+            int close = src.indexOf('}', pos);
+            if (close < 0) {
+                throw new Unsupported("unterminated \\x{");
+            }
+            String h = src.substring(pos + 1, close);
+            pos = close + 1;
+            try {
+                return Integer.parseInt(h, 16);
+            } catch (NumberFormatException e) {
+                throw new Unsupported("bad \\x{" + h + "}");
+            }
+        }
+        if (pos + 2 > src.length()) {
+            throw new Unsupported("short \\x");
+        }
+        try {
+            int v = Integer.parseInt(src.substring(pos, pos + 2), 16);
+            pos += 2;
+            return v;
+        } catch (NumberFormatException e) {
+            throw new Unsupported("bad \\x");
+        }
+    }
+
+    private Chars charClass() throws Unsupported {
+        boolean negated = false;
+        if (pos < src.length() && src.charAt(pos) == '^') {
+            negated = true;
+            pos++;
+        }
+        Chars set = Chars.NONE;
+        boolean first = true;
+        while (true) {
+            if (pos >= src.length()) {
+                throw new Unsupported("missing ]");
+            }
+            char c = src.charAt(pos);
+            if (c == ']' && !first) {
+                pos++;
+                break;
+            }
+            first = false;
+            if (c == '[' && src.startsWith("[:", pos)) {
+                int close = src.indexOf(":]", pos + 2);
+                if (close < 0) {
+                    throw new Unsupported("bad POSIX class");
+                }
+                String name = src.substring(pos + 2, close);
+                pos = close + 2;
+                set = set.union(posix(name));
+                continue;
+            }
+            if (c == '\\' && pos + 1 < src.length() && "dDwWsSpP".indexOf(src.charAt(pos + 1)) >= 0) {
+                pos++;
+                set = set.union(classEscape());
+                continue;
+            }
+            int lo = classChar();
+            if (pos + 1 < src.length() && src.charAt(pos) == '-' && src.charAt(pos + 1) != ']') {
+                pos++;
+                int hi = classChar();
+                if (hi < lo) {
+                    throw new Unsupported("bad range");
+                }
+                set = set.range(lo, hi);
+            } else {
+                set = set.with(lo);
+            }
+        }
+        if (foldCase) {
+            set = set.fold();
+        }
+        return negated ? set.negate() : set;
+    }
+
+    private int classChar() throws Unsupported {
+        char c = src.charAt(pos);
+        if (c == '\\') {
+            pos++;
+            Chars single = classEscape();
+            for (int i = 0; i < 128; i++) {
+                if (single.has(i)) {
+                    return i;
+                }
+            }
+            return 128;
+        }
+        int cp = src.codePointAt(pos);
+        pos += Character.charCount(cp);
+        return cp;
+    }
+
+    private static Chars posix(String name) throws Unsupported {
+        boolean neg = name.startsWith("^");
+        String n = neg ? name.substring(1) : name;
+        Chars s = switch (n) {
+            case "alnum" -> DIGIT.range('a', 'z').range('A', 'Z');
+            case "alpha" -> Chars.NONE.range('a', 'z').range('A', 'Z');
+            case "ascii" -> Chars.NONE.range(0, 127);
+            case "blank" -> Chars.NONE.with(' ').with('\t');
+            case "cntrl" -> Chars.NONE.range(0, 31).with(127);
+            case "digit" -> DIGIT;
+            case "graph" -> Chars.NONE.range('!', '~');
+            case "lower" -> Chars.NONE.range('a', 'z');
+            case "print" -> Chars.NONE.range(' ', '~');
+            case "punct" -> Chars.NONE.range('!', '/').range(':', '@').range('[', '`').range('{', '~');
+            case "space" -> SPACE.with(0x0b);
+            case "upper" -> Chars.NONE.range('A', 'Z');
+            case "word" -> WORD;
+            case "xdigit" -> DIGIT.range('a', 'f').range('A', 'F');
+            default -> throw new Unsupported("unknown POSIX class " + name);
+        };
+        return neg ? s.negate() : s;
+    }
+}
