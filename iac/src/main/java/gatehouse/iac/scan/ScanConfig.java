@@ -1,14 +1,10 @@
 package gatehouse.iac.scan;
 
-import gatehouse.core.Diagnostic;
-import gatehouse.core.InputException;
-import gatehouse.core.SourceSpan;
-import gatehouse.core.doc.BoolValue;
+import gatehouse.core.doc.ConfigReader;
 import gatehouse.core.doc.IntValue;
 import gatehouse.core.doc.ListValue;
 import gatehouse.core.doc.MapValue;
 import gatehouse.core.doc.Position;
-import gatehouse.core.doc.StringValue;
 import gatehouse.core.doc.Value;
 import gatehouse.core.finding.Severity;
 import gatehouse.iac.load.DocumentLoader;
@@ -106,7 +102,7 @@ public record ScanConfig(Path baseDir, List<String> include, List<String> exclud
         }
         Value v = DocumentLoader.defaults().load(file);
         String name = file.toString();
-        Reader r = new Reader(name);
+        ConfigReader r = new ConfigReader(name, "docs/configuration.md");
         if (v instanceof gatehouse.core.doc.NullValue) {
             return defaults(base);
         }
@@ -239,64 +235,5 @@ public record ScanConfig(Path baseDir, List<String> include, List<String> exclud
         }
         return new ScanConfig(base, include, exclude, builtin, rulePaths, disabled, only, sev, risk, params, paramFiles,
                 waivers, approvalAt, failAt, failOn, secrets);
-    }
-
-    /** Typed access with errors at the offending value's position. */
-    private record Reader(String file) {
-        InputException error(Value at, String message, String hint) {
-            Position p = at.position();
-            return new InputException(Diagnostic.of("config", SourceSpan.at(file, Math.max(p.line(), 1), p.column() + 1),
-                    message, hint));
-        }
-
-        MapValue map(Value v, String what) {
-            if (v instanceof MapValue m) {
-                return m;
-            }
-            throw error(v, what + " must be a mapping, not a " + v.kindName(), "see docs/configuration.md");
-        }
-
-        void keys(MapValue m, Set<String> allowed) {
-            for (String k : m.entries().keySet()) {
-                if (!allowed.contains(k)) {
-                    Position p = m.keyPosition(k);
-                    throw new InputException(Diagnostic.of("config", SourceSpan.at(file, Math.max(p.line(), 1), p.column() + 1),
-                            "unknown key " + k, "known here: " + String.join(", ", new java.util.TreeSet<>(allowed))));
-                }
-            }
-        }
-
-        String string(Value v, String what) {
-            return switch (v) {
-                case StringValue s -> s.value();
-                case IntValue i -> Long.toString(i.value());
-                default -> throw error(v, what + " must be a string, not a " + v.kindName(), null);
-            };
-        }
-
-        List<String> strings(Value v, String what) {
-            if (v instanceof ListValue l) {
-                List<String> out = new ArrayList<>();
-                for (Value e : l.elements()) {
-                    out.add(string(e, what));
-                }
-                return out;
-            }
-            return List.of(string(v, what));
-        }
-
-        boolean bool(Value v, String what) {
-            if (v instanceof BoolValue b) {
-                return b.value();
-            }
-            throw error(v, what + " must be true or false", null);
-        }
-
-        long integer(Value v, String what, long min, long max) {
-            if (v instanceof IntValue i && i.value() >= min && i.value() <= max) {
-                return i.value();
-            }
-            throw error(v, what + " must be an integer from " + min + " to " + max, null);
-        }
     }
 }
