@@ -10,10 +10,8 @@ import gatehouse.core.report.Reporter;
 import gatehouse.iac.pack.PackRule;
 import gatehouse.iac.pack.RuleDocs;
 import gatehouse.iac.pack.RulePack;
-import gatehouse.iac.resolve.IntrinsicResolver.ParameterValue;
-import gatehouse.iac.scan.ParameterFile;
+import gatehouse.pipeline.gate.PolicyScan;
 import gatehouse.iac.scan.ScanConfig;
-import gatehouse.iac.scan.Scanner;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -23,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -107,7 +104,9 @@ public final class ScanCommand implements Callable<Integer> {
             Context.err().println("wrote " + n + " rule pages to " + dir);
             return ExitCode.OK.code;
         }
-        List<PackRule> selected = selectRules(cfg);
+        PolicyScan scan = new PolicyScan(cwd, targets, cfg, !noBuiltin, rules.stream().map(Context::resolve).toList(),
+                parameters == null ? null : Context.resolve(parameters), !noSecrets);
+        List<PackRule> selected = scan.rules();
         if (listRules) {
             for (PackRule r : selected) {
                 Context.out().printf("%-16s %-8s %3d  %s%n", r.id(), r.rule().severity().label(), r.rule().risk(), r.rule().title());
@@ -118,16 +117,11 @@ public final class ScanCommand implements Callable<Integer> {
         if (bad != null) {
             return bad;
         }
-        Map<String, ParameterValue> params = parameters == null ? Map.of() : ParameterFile.load(Context.resolve(parameters));
-        Scanner scanner = new Scanner(cfg, selected, params, parameters, Clock.systemUTC());
         boolean progress = Context.interactive();
-        ScanReport report = scanner.scan(cwd, targets, progress ? p -> {
+        ScanReport report = scan.run(Clock.systemUTC(), progress ? p -> {
             Context.err().print("\r\u001b[2K[" + p + "]");
             Context.err().flush();
         } : null);
-        if (cfg.secrets().enabled() && !noSecrets) {
-            report = SecretsInScan.merge(report, scanner, cfg, cwd, targets, progress);
-        }
         if (progress) {
             Context.err().print("\r\u001b[2K");
             Context.err().flush();
@@ -143,21 +137,6 @@ public final class ScanCommand implements Callable<Integer> {
             return ExitCode.INPUT_ERROR.code;
         }
         return report.decision().outcome().exitCode();
-    }
-
-    private List<PackRule> selectRules(ScanConfig cfg) {
-        List<PackRule> all = new ArrayList<>();
-        if (cfg.builtin() && !noBuiltin) {
-            all.addAll(RulePack.builtin());
-        }
-        for (Path p : cfg.rulePaths()) {
-            all.addAll(RulePack.loadPath(p));
-        }
-        for (String r : rules) {
-            all.addAll(RulePack.loadPath(Context.resolve(r)));
-        }
-        return all.stream().filter(r -> !cfg.disabled().contains(r.id()))
-                .filter(r -> cfg.only().isEmpty() || cfg.only().contains(r.id())).toList();
     }
 
     private static Path findConfig(Path cwd, List<Path> targets) {

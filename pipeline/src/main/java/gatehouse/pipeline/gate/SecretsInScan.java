@@ -1,6 +1,5 @@
-package gatehouse.cli.scan;
+package gatehouse.pipeline.gate;
 
-import gatehouse.cli.Context;
 import gatehouse.core.finding.Finding;
 import gatehouse.core.finding.Location;
 import gatehouse.core.finding.Rule;
@@ -32,11 +31,12 @@ import java.util.TreeMap;
  * {@code exclude} globs skipped. Secret findings join the template findings in one report and one gate decision;
  * each is high severity with risk 50, so with the default thresholds any secret fails the scan.
  */
-final class SecretsInScan {
+public final class SecretsInScan {
     private SecretsInScan() {}
 
-    static ScanReport merge(ScanReport report, Scanner scanner, ScanConfig cfg, Path cwd, List<Path> targets,
-                            boolean progress) {
+    /** {@code report} with the secrets found in {@code targets} added, and the decision taken again on all. */
+    public static ScanReport merge(ScanReport report, Scanner scanner, ScanConfig cfg, Path cwd, List<Path> targets,
+                                   java.util.function.Consumer<String> progress) {
         ScanConfig.Secrets sc = cfg.secrets();
         Path rulesFile = sc.rules() != null ? sc.rules() : cfg.baseDir().resolve(".gitleaks.toml");
         RuleSet rules = sc.rules() != null || Files.isRegularFile(rulesFile)
@@ -46,10 +46,8 @@ final class SecretsInScan {
         List<PathMatcher> exclude = cfg.exclude().stream()
                 .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
         SecretsScanner secrets = new SecretsScanner(new Detector(rules), new SecretsScanner.Options(16L << 20,
-                Math.max(1, Runtime.getRuntime().availableProcessors()), progress ? p -> {
-                    Context.err().print("\r\u001b[2K[secrets " + p + "]");
-                    Context.err().flush();
-                } : null));
+                Math.max(1, Runtime.getRuntime().availableProcessors()), progress == null ? null
+                        : p -> progress.accept("secrets " + p)));
         Map<String, Rule> ruleIndex = new TreeMap<>();
         List<Finding> found = new ArrayList<>();
         List<String> errors = new ArrayList<>(report.errors());
