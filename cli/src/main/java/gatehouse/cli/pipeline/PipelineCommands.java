@@ -1,0 +1,220 @@
+package gatehouse.cli.pipeline;
+
+import gatehouse.cli.Context;
+import gatehouse.cli.ExitCode;
+import gatehouse.core.Diagnostic;
+import gatehouse.core.InputException;
+import gatehouse.pipeline.model.PipelineLoader;
+import gatehouse.pipeline.model.PipelineSpec;
+import gatehouse.pipeline.model.Stage;
+import gatehouse.pipeline.model.Step;
+import gatehouse.pipeline.run.RunRecord;
+import gatehouse.pipeline.run.RunStore;
+import gatehouse.pipeline.run.Runner;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code gatehouse run | plan | runs | show | approve}: the pipeline of {@code gatehouse.yml}. Runs are kept in
+ * {@code .gatehouse/runs/} beside the pipeline file.
+ */
+public final class PipelineCommands {
+    private PipelineCommands() {}
+
+    static final String EXIT_CODES = "Exit codes: 0 every stage passed, 1 a gate or step failed or the run waits for an "
+            + "approval, 2 input error (pipeline file, missing path, unknown run or stage), 3 internal error.";
+
+    /** Options every pipeline command shares. */
+    abstract static class Base implements Callable<Integer> {
+        @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "The pipeline file (default: ./gatehouse.yml)")
+        String file;
+
+        PipelineSpec spec() {
+            return PipelineLoader.load(Context.resolve(file == null ? PipelineLoader.FILE_NAME : file));
+        }
+
+        RunStore store(PipelineSpec spec) {
+            return new RunStore(spec.baseDir().resolve(".gatehouse").resolve("runs"));
+        }
+
+        Runner runner(PipelineSpec spec) {
+            return new Runner(spec, store(spec), (actor, action, subject, result, details) -> { },
+                    System.getenv(), Clock.systemUTC(), line -> Context.err().println(line));
+        }
+
+        @Override
+        public Integer call() {
+            try {
+                return execute();
+            } catch (InputException e) {
+                Context.err().print(Diagnostic.renderAll(e.diagnostics()));
+                return ExitCode.INPUT_ERROR.code;
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                Context.err().println("gatehouse: error: " + e.getMessage());
+                return ExitCode.INPUT_ERROR.code;
+            }
+        }
+
+        abstract int execute();
+
+        static int exit(RunRecord run) {
+            return run.status.equals(RunRecord.PASSED) ? ExitCode.OK.code : ExitCode.GATE_FAILED.code;
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Runs the pipeline of gatehouse.yml: stages in order, gates decide, the first failure stops "
+                    + "every later stage and the report goes to security; a gate that needs approval or an approval "
+                    + "step pauses the run until 'gatehouse approve'.", "", EXIT_CODES},
+            footer = {"", "Examples:", "  gatehouse run                       run ./gatehouse.yml",
+                    "  gatehouse run --until build         stop after stage build",
+                    "  gatehouse run --resume RUN-ID       continue a run that waited for approval"})
+    public static final class Run extends Base {
+        @Parameters(arity = "0..1", paramLabel = "FILE", description = "The pipeline file (default: ./gatehouse.yml)")
+        String positional;
+
+        @Option(names = "--until", paramLabel = "STAGE", description = "Stop after this stage")
+        String until;
+
+        @Option(names = "--resume", paramLabel = "RUN", description = "Continue a paused run")
+        String resume;
+
+        @Override
+        int execute() {
+            if (positional != null) {
+                file = positional;
+            }
+            PipelineSpec spec = spec();
+            Runner runner = runner(spec);
+            RunRecord run = resume != null ? runner.resume(resume, until) : runner.run(until);
+            Context.out().println(run.id + " " + run.status + ": " + run.reason);
+            return exit(run);
+        }
+    }
+
+    @Command(name = "plan", mixinStandardHelpOptions = true,
+            description = {"Shows what 'gatehouse run' would do and why, without running anything.", "", EXIT_CODES})
+    public static final class Plan extends Base {
+        @Override
+        int execute() {
+            PipelineSpec spec = spec();
+            var out = Context.out();
+            out.println("pipeline " + spec.name() + " (" + spec.file() + ")");
+            String blocked = runner(spec).preflightReason();
+            for (Stage s : spec.stages()) {
+                var env = s.environment() == null ? null : spec.environments().get(s.environment());
+                out.println("stage " + s.name() + (env == null ? "" : "  [environment " + env.name()
+                        + (env.production() ? ", production" : "") + (env.protectedEnv() ? ", protected" : "") + "]"));
+                for (Step st : s.steps()) {
+                    out.println("  " + st.name() + ": " + describe(st, spec, env));
+                }
+            }
+            if (spec.notification().reportsDir() != null || spec.notification().webhook() != null) {
+                out.println("on failure: reports to " + (spec.notification().reportsDir() == null ? "-" : spec.notification().reportsDir())
+                        + (spec.notification().webhook() == null ? "" : ", webhook " + spec.notification().webhook()));
+            }
+            if (blocked != null) {
+                out.println("BLOCKED: " + blocked);
+                return ExitCode.GATE_FAILED.code;
+            }
+            return ExitCode.OK.code;
+        }
+
+        private static String describe(Step st, PipelineSpec spec, gatehouse.pipeline.model.Environment env) {
+            return switch (st) {
+                case Step.Gate g -> switch (g.scanner()) {
+                    case POLICY -> "policy gate over " + (g.paths().isEmpty() ? "everything" : String.join(", ", g.paths()))
+                            + " (built-in pack" + (env != null && !env.rules().isEmpty() ? " + " + env.name() + " rules" : "")
+                            + (env != null && env.parameters() != null ? ", parameters " + spec.baseDir().relativize(env.parameters()) : "")
+                            + "; risk decides pass / approval / fail)";
+                    case SECRETS -> "secrets gate over " + (g.paths().isEmpty() ? "everything" : String.join(", ", g.paths()))
+                            + " (any secret fails)";
+                    case SARIF -> "SARIF gate on " + g.sarif() + " (fails at level " + g.failOn() + " or above)";
+                };
+                case Step.Run r -> "run `" + r.command() + "`" + (r.secrets().isEmpty() ? "" : " with secrets " + String.join(", ", r.secrets()))
+                        + (r.outputs().isEmpty() ? "" : ", hashes " + String.join(", ", r.outputs()));
+                case Step.Approval a -> "waits for " + a.count() + " approval" + (a.count() == 1 ? "" : "s")
+                        + (a.approvers().isEmpty() ? "" : " from " + String.join(", ", a.approvers())) + " (not the change's author)";
+            };
+        }
+    }
+
+    @Command(name = "runs", mixinStandardHelpOptions = true, description = "Lists the pipeline's runs, newest first.")
+    public static final class Runs extends Base {
+        @Override
+        int execute() {
+            PipelineSpec spec = spec();
+            for (RunRecord r : store(spec).list()) {
+                Context.out().printf("%-24s %-8s %-20s %s%n", r.id, r.status, r.started, r.reason == null ? "" : r.reason);
+            }
+            return ExitCode.OK.code;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows one run: stages, steps, decisions, approvals.")
+    public static final class Show extends Base {
+        @Parameters(paramLabel = "RUN", description = "The run id")
+        String id;
+
+        @Override
+        int execute() {
+            PipelineSpec spec = spec();
+            RunRecord r = store(spec).load(id);
+            if (r == null) {
+                throw new IllegalArgumentException("no run " + id + " (gatehouse runs lists them)");
+            }
+            var out = Context.out();
+            out.println("run " + r.id + "  " + r.status + "  " + r.pipeline + "  by " + r.actor
+                    + (r.author == null ? "" : "  change by " + r.author));
+            out.println("started " + r.started + (r.finished == null ? "" : ", finished " + r.finished));
+            for (RunRecord.StageRecord s : r.stages) {
+                out.println("stage " + s.name + "  " + s.status + (s.reason == null ? "" : "  (" + s.reason + ")"));
+                for (RunRecord.StepRecord st : s.steps) {
+                    out.printf("  %-12s %-8s %s%n", st.name, st.status, st.message == null ? "" : st.message);
+                    st.outputs.forEach((k, v) -> out.println("      " + k + "  sha256:" + v));
+                    if (st.report != null) {
+                        out.println("      report: " + store(spec).runDir(r.id).resolve(st.report));
+                    }
+                }
+            }
+            for (RunRecord.ApprovalRecord a : r.approvals) {
+                out.println("approved " + a.stage + " by " + a.approver + " at " + a.time + (a.comment == null ? "" : ": " + a.comment));
+            }
+            out.println(r.reason == null ? "" : r.reason);
+            return exit(r);
+        }
+    }
+
+    @Command(name = "approve", mixinStandardHelpOptions = true,
+            description = {"Approves a stage a run waits on; 'gatehouse run --resume RUN' then continues it.",
+                    "The approver may not be the change's author and approves a stage once."})
+    public static final class Approve extends Base {
+        @Parameters(index = "0", paramLabel = "RUN", description = "The run id")
+        String id;
+
+        @Parameters(index = "1", paramLabel = "STAGE", description = "The stage to approve")
+        String stage;
+
+        @Option(names = "--as", paramLabel = "NAME", description = "Who approves (default: GATEHOUSE_ACTOR or the local user)")
+        String as;
+
+        @Option(names = {"-m", "--comment"}, paramLabel = "TEXT", description = "Why")
+        String comment;
+
+        @Override
+        int execute() {
+            PipelineSpec spec = spec();
+            Runner runner = runner(spec);
+            String who = as != null ? as : runner.actor();
+            RunRecord r = runner.approve(id, stage, who, comment);
+            long n = r.approvals.stream().filter(a -> a.stage.equals(stage)).count();
+            Context.out().println(who + " approved stage " + stage + " of run " + id + " (" + n + " approval" + (n == 1 ? "" : "s")
+                    + "); continue with: gatehouse run --resume " + id);
+            return ExitCode.OK.code;
+        }
+    }
+
+}

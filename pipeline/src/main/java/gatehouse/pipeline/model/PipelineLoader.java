@@ -1,0 +1,281 @@
+package gatehouse.pipeline.model;
+
+import gatehouse.core.Diagnostic;
+import gatehouse.core.InputException;
+import gatehouse.core.SourceSpan;
+import gatehouse.core.doc.ConfigReader;
+import gatehouse.core.doc.IntValue;
+import gatehouse.core.doc.ListValue;
+import gatehouse.core.doc.MapValue;
+import gatehouse.core.doc.NullValue;
+import gatehouse.core.doc.Position;
+import gatehouse.core.doc.StringValue;
+import gatehouse.core.doc.Value;
+import gatehouse.iac.load.DocumentLoader;
+import gatehouse.pipeline.model.PipelineSpec.Notify;
+import gatehouse.pipeline.model.PipelineSpec.SecretSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code gatehouse.yml} (documented key by key in docs/pipeline.md, schema in
+ * docs/gatehouse.schema.json). Every mistake — an unknown key, a wrong type, a stage that names an unknown
+ * environment, a step that uses an undeclared secret, two stages with one name — is an {@link InputException}
+ * at the offending value's {@code file:line:col}, before anything runs.
+ */
+public final class PipelineLoader {
+    public static final String FILE_NAME = "gatehouse.yml";
+    static final Set<String> STEP_KINDS = Set.of("gate", "run", "approval");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private PipelineLoader() {}
+
+    public static PipelineSpec load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InputException(Diagnostic.of("config", SourceSpan.at(file.toString(), 1, 1),
+                    "no pipeline file " + file, "write a gatehouse.yml (see docs/pipeline.md) or name one: gatehouse run FILE"));
+        }
+        Value doc = DocumentLoader.defaults().load(file);
+        Path base = file.toAbsolutePath().normalize().getParent();
+        return read(file, base, doc);
+    }
+
+    static PipelineSpec read(Path file, Path base, Value doc) {
+        ConfigReader r = new ConfigReader(file.toString(), "docs/pipeline.md");
+        if (doc instanceof NullValue) {
+            throw r.error(doc, "the pipeline file is empty", "a pipeline needs at least: version: 1 and stages");
+        }
+        MapValue root = r.map(doc, "the top level");
+        r.keys(root, Set.of("version", "name", "environments", "secrets", "notify", "stages"));
+        Value version = root.get("version");
+        if (version == null || !(version instanceof IntValue iv && iv.value() == 1)) {
+            throw r.error(version == null ? root : version, "version must be 1", "start the file with: version: 1");
+        }
+        String name = root.get("name") == null ? base.getFileName().toString() : r.string(root.get("name"), "name");
+
+        Map<String, SecretSource> secrets = new LinkedHashMap<>();
+        if (root.get("secrets") != null) {
+            MapValue m = r.map(root.get("secrets"), "secrets");
+            for (Map.Entry<String, Value> e : m.entries().entrySet()) {
+                String sn = e.getKey();
+                if (!ENV_NAME.matcher(sn).matches()) {
+                    throw keyError(r, m, sn, "a secret's name must be a valid environment variable name",
+                            "letters, digits and _, not starting with a digit");
+                }
+                MapValue s = r.map(e.getValue(), "secrets." + sn);
+                r.keys(s, Set.of("env"));
+                if (s.get("env") == null) {
+                    throw r.error(s, "secrets." + sn + " needs env: the variable that holds its value",
+                            "the value itself never goes in gatehouse.yml");
+                }
+                secrets.put(sn, new SecretSource(sn, r.string(s.get("env"), "secrets." + sn + ".env")));
+            }
+        }
+
+        Map<String, Environment> envs = new LinkedHashMap<>();
+        if (root.get("environments") != null) {
+            MapValue m = r.map(root.get("environments"), "environments");
+            for (Map.Entry<String, Value> e : m.entries().entrySet()) {
+                String en = e.getKey();
+                if (!NAME.matcher(en).matches()) {
+                    throw keyError(r, m, en, "an environment's name must be letters, digits, '.', '_' or '-'", null);
+                }
+                MapValue ev = e.getValue() instanceof NullValue ? MapValue.of("/environments/" + en, Map.of())
+                        : r.map(e.getValue(), "environments." + en);
+                r.keys(ev, Set.of("production", "protected", "parameters", "rules", "secrets"));
+                boolean production = ev.get("production") != null && r.bool(ev.get("production"), "production");
+                boolean prot = ev.get("protected") == null ? production : r.bool(ev.get("protected"), "protected");
+                Path params = ev.get("parameters") == null ? null
+                        : base.resolve(r.string(ev.get("parameters"), "parameters")).normalize();
+                List<Path> rules = new ArrayList<>();
+                if (ev.get("rules") != null) {
+                    for (String p : r.strings(ev.get("rules"), "rules")) {
+                        rules.add(base.resolve(p).normalize());
+                    }
+                }
+                List<String> envSecrets = ev.get("secrets") == null ? List.of() : r.strings(ev.get("secrets"), "secrets");
+                if (ev.get("secrets") != null) {
+                    checkSecrets(r, ev.get("secrets"), envSecrets, secrets);
+                }
+                envs.put(en, new Environment(en, production, prot, params, rules, envSecrets));
+            }
+        }
+
+        Notify notify = Notify.NONE;
+        if (root.get("notify") != null) {
+            MapValue n = r.map(root.get("notify"), "notify");
+            r.keys(n, Set.of("reports", "webhook", "webhook_secret"));
+            Path reports = n.get("reports") == null ? null : base.resolve(r.string(n.get("reports"), "notify.reports")).normalize();
+            String hook = n.get("webhook") == null ? null : r.string(n.get("webhook"), "notify.webhook");
+            if (hook != null && !(hook.startsWith("http://") || hook.startsWith("https://"))) {
+                throw r.error(n.get("webhook"), "notify.webhook must be an http:// or https:// URL", null);
+            }
+            String hookSecret = null;
+            if (n.get("webhook_secret") != null) {
+                hookSecret = r.string(n.get("webhook_secret"), "notify.webhook_secret");
+                checkSecrets(r, n.get("webhook_secret"), List.of(hookSecret), secrets);
+            }
+            notify = new Notify(reports, hook, hookSecret);
+        }
+
+        if (root.get("stages") == null) {
+            throw r.error(root, "the pipeline has no stages", "stages:\n  - name: build\n    steps:\n      - run: make");
+        }
+        if (!(root.get("stages") instanceof ListValue sl) || sl.elements().isEmpty()) {
+            throw r.error(root.get("stages"), "stages must be a non-empty list", null);
+        }
+        List<Stage> stages = new ArrayList<>();
+        Set<String> stageNames = new HashSet<>();
+        for (Value sv : sl.elements()) {
+            MapValue s = r.map(sv, "a stage");
+            r.keys(s, Set.of("name", "environment", "steps"));
+            if (s.get("name") == null) {
+                throw r.error(s, "a stage needs a name", null);
+            }
+            String sn = r.string(s.get("name"), "name");
+            if (!NAME.matcher(sn).matches()) {
+                throw r.error(s.get("name"), "a stage's name must be letters, digits, '.', '_' or '-'", null);
+            }
+            if (!stageNames.add(sn)) {
+                throw r.error(s.get("name"), "two stages are named " + sn, "stage names identify a run's stages: make them unique");
+            }
+            String env = null;
+            if (s.get("environment") != null) {
+                env = r.string(s.get("environment"), "environment");
+                if (!envs.containsKey(env)) {
+                    throw r.error(s.get("environment"), "unknown environment " + env,
+                            envs.isEmpty() ? "declare it under environments:" : "declared: " + String.join(", ", envs.keySet()));
+                }
+            }
+            if (!(s.get("steps") instanceof ListValue steps) || steps.elements().isEmpty()) {
+                throw r.error(s.get("steps") == null ? s : s.get("steps"), "stage " + sn + " needs a non-empty list of steps", null);
+            }
+            List<Step> out = new ArrayList<>();
+            Set<String> stepNames = new HashSet<>();
+            for (Value stv : steps.elements()) {
+                Step step = step(r, file, stv, secrets);
+                if (!stepNames.add(step.name())) {
+                    throw r.error(stv, "two steps of stage " + sn + " are named " + step.name(), "give one a name: key");
+                }
+                out.add(step);
+            }
+            stages.add(new Stage(sn, span(file, s), env, out));
+        }
+        return new PipelineSpec(file, base, name, envs, secrets, notify, stages);
+    }
+
+    private static Step step(ConfigReader r, Path file, Value v, Map<String, SecretSource> secrets) {
+        MapValue m = r.map(v, "a step");
+        List<String> kinds = m.entries().keySet().stream().filter(STEP_KINDS::contains).toList();
+        if (kinds.size() != 1) {
+            throw r.error(m, kinds.isEmpty() ? "a step needs one of: " + String.join(", ", new java.util.TreeSet<>(STEP_KINDS))
+                    : "a step has one kind, not " + String.join(" and ", kinds), "e.g. - run: make test");
+        }
+        String kind = kinds.get(0);
+        SourceSpan at = span(file, m);
+        String name = m.get("name") == null ? null : r.string(m.get("name"), "name");
+        if (name != null && !NAME.matcher(name).matches()) {
+            throw r.error(m.get("name"), "a step's name must be letters, digits, '.', '_' or '-'", null);
+        }
+        switch (kind) {
+            case "gate" -> {
+                r.keys(m, Set.of("gate", "name", "paths", "sarif", "fail_on"));
+                String sc = r.string(m.get("gate"), "gate");
+                Step.Gate.Scanner scanner = switch (sc) {
+                    case "policy" -> Step.Gate.Scanner.POLICY;
+                    case "secrets" -> Step.Gate.Scanner.SECRETS;
+                    case "sarif" -> Step.Gate.Scanner.SARIF;
+                    default -> throw r.error(m.get("gate"), "unknown gate " + sc, "gates: policy, secrets, sarif");
+                };
+                List<String> paths = m.get("paths") == null ? List.of() : r.strings(m.get("paths"), "paths");
+                String sarif = m.get("sarif") == null ? null : r.string(m.get("sarif"), "sarif");
+                if (scanner == Step.Gate.Scanner.SARIF && sarif == null) {
+                    throw r.error(m, "a sarif gate needs sarif: the file to read", "e.g. sarif: build/reports/semgrep.sarif");
+                }
+                if (scanner != Step.Gate.Scanner.SARIF && (sarif != null || m.get("fail_on") != null)) {
+                    throw r.error(m.get(sarif != null ? "sarif" : "fail_on"), "sarif and fail_on belong to sarif gates", null);
+                }
+                String failOn = m.get("fail_on") == null ? "error" : r.string(m.get("fail_on"), "fail_on");
+                if (!Set.of("error", "warning", "note").contains(failOn)) {
+                    throw r.error(m.get("fail_on"), "fail_on must be error, warning or note", null);
+                }
+                return new Step.Gate(name == null ? sc : name, at, scanner, paths, sarif, failOn);
+            }
+            case "run" -> {
+                r.keys(m, Set.of("run", "name", "env", "secrets", "outputs", "timeout"));
+                String command = r.string(m.get("run"), "run");
+                if (command.isBlank()) {
+                    throw r.error(m.get("run"), "run needs a command", null);
+                }
+                Map<String, String> env = new LinkedHashMap<>();
+                if (m.get("env") != null) {
+                    MapValue em = r.map(m.get("env"), "env");
+                    for (Map.Entry<String, Value> e : em.entries().entrySet()) {
+                        if (!ENV_NAME.matcher(e.getKey()).matches()) {
+                            throw keyError(r, em, e.getKey(), "not an environment variable name: " + e.getKey(), null);
+                        }
+                        env.put(e.getKey(), r.string(e.getValue(), "env." + e.getKey()));
+                    }
+                }
+                List<String> stepSecrets = m.get("secrets") == null ? List.of() : r.strings(m.get("secrets"), "secrets");
+                if (m.get("secrets") != null) {
+                    checkSecrets(r, m.get("secrets"), stepSecrets, secrets);
+                }
+                List<String> outputs = m.get("outputs") == null ? List.of() : r.strings(m.get("outputs"), "outputs");
+                Duration timeout = Duration.ofSeconds(m.get("timeout") == null ? 3600
+                        : r.integer(m.get("timeout"), "timeout (seconds)", 1, 7 * 24 * 3600));
+                return new Step.Run(name == null ? "run" : name, at, command, env, stepSecrets, outputs, timeout);
+            }
+            case "approval" -> {
+                r.keys(m, Set.of("approval", "name"));
+                Value a = m.get("approval");
+                int count = 1;
+                List<String> approvers = List.of();
+                if (!(a instanceof NullValue) && !(a instanceof StringValue sv && sv.value().isEmpty())) {
+                    MapValue am = r.map(a, "approval");
+                    r.keys(am, Set.of("count", "approvers"));
+                    if (am.get("count") != null) {
+                        count = (int) r.integer(am.get("count"), "approval.count", 1, 100);
+                    }
+                    if (am.get("approvers") != null) {
+                        approvers = r.strings(am.get("approvers"), "approval.approvers");
+                        if (approvers.size() < count) {
+                            throw r.error(am.get("approvers"), count + " approvals needed but only " + approvers.size()
+                                    + " approvers listed", "list at least as many people as the count");
+                        }
+                    }
+                }
+                return new Step.Approval(name == null ? "approval" : name, at, count, approvers);
+            }
+            default -> throw new IllegalStateException(kind);
+        }
+    }
+
+    private static void checkSecrets(ConfigReader r, Value at, List<String> names, Map<String, SecretSource> declared) {
+        for (String s : names) {
+            if (!declared.containsKey(s)) {
+                throw r.error(at, "unknown secret " + s, declared.isEmpty() ? "declare it under secrets: with env: VARIABLE"
+                        : "declared: " + String.join(", ", declared.keySet()));
+            }
+        }
+    }
+
+    private static InputException keyError(ConfigReader r, MapValue m, String key, String message, String hint) {
+        Position p = m.keyPosition(key);
+        return new InputException(Diagnostic.of("config", SourceSpan.at(r.file(), Math.max(p.line(), 1), p.column() + 1),
+                message, hint));
+    }
+
+    private static SourceSpan span(Path file, Value v) {
+        return SourceSpan.at(file.toString(), Math.max(v.position().line(), 1), v.position().column() + 1);
+    }
+}

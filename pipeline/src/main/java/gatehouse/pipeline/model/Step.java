@@ -1,0 +1,62 @@
+package gatehouse.pipeline.model;
+
+import gatehouse.core.SourceSpan;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One step of a stage. Every step has a name (unique in its stage: {@code gate}, {@code run}, … or the one the
+ * file gives) and the place in {@code gatehouse.yml} it was declared, so every message about it can point there.
+ */
+public sealed interface Step {
+    String name();
+
+    SourceSpan at();
+
+    /** What kind of step, as written in gatehouse.yml. */
+    String kind();
+
+    /**
+     * A security gate: its findings decide PASS / NEEDS_APPROVAL / FAIL.
+     *
+     * @param scanner policy (the IaC rule pack and your Guard rules), secrets, or sarif (any external scanner's SARIF)
+     * @param paths   what to scan, relative to the pipeline file's directory (default: all of it)
+     * @param sarif   sarif gates: the SARIF file to ingest (often written by an earlier run step)
+     * @param failOn  sarif gates: the lowest SARIF level that fails the gate (error, warning or note)
+     */
+    record Gate(String name, SourceSpan at, Scanner scanner, List<String> paths, String sarif, String failOn) implements Step {
+        public enum Scanner { POLICY, SECRETS, SARIF }
+
+        @Override
+        public String kind() {
+            return "gate";
+        }
+    }
+
+    /**
+     * A command (build, test, package), run with {@code sh -c} in the pipeline's directory.
+     *
+     * @param env     extra environment variables
+     * @param secrets names of pipeline secrets given to this step only (as environment variables of the same name)
+     * @param outputs files the step produces: hashed (SHA-256) into the run record, verified by later stages
+     */
+    record Run(String name, SourceSpan at, String command, Map<String, String> env, List<String> secrets,
+               List<String> outputs, Duration timeout) implements Step {
+        @Override
+        public String kind() {
+            return "run";
+        }
+    }
+
+    /**
+     * The run waits here until {@code count} distinct people among {@code approvers} (anyone when empty) approve;
+     * the author of the change cannot approve it.
+     */
+    record Approval(String name, SourceSpan at, int count, List<String> approvers) implements Step {
+        @Override
+        public String kind() {
+            return "approval";
+        }
+    }
+}

@@ -1,0 +1,576 @@
+package gatehouse.pipeline.run;
+
+import gatehouse.core.InputException;
+import gatehouse.core.finding.Decision;
+import gatehouse.core.finding.ScanReport;
+import gatehouse.core.report.JsonReporter;
+import gatehouse.core.report.SarifReporter;
+import gatehouse.iac.scan.ScanConfig;
+import gatehouse.pipeline.gate.PolicyScan;
+import gatehouse.pipeline.gate.SarifGate;
+import gatehouse.pipeline.gate.SecretsGate;
+import gatehouse.pipeline.model.Environment;
+import gatehouse.pipeline.model.PipelineSpec;
+import gatehouse.pipeline.model.Stage;
+import gatehouse.pipeline.model.Step;
+import gatehouse.pipeline.run.RunRecord.ApprovalRecord;
+import gatehouse.pipeline.run.RunRecord.StageRecord;
+import gatehouse.pipeline.run.RunRecord.StepRecord;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs a pipeline: stages in order, steps in order, and the first failure stops the line — every later stage is
+ * recorded as skipped, the run ends FAILED, and security is notified. A gate that needs approval, or an
+ * approval step, pauses the run (WAITING) until enough people approve ({@link #approve}); {@link #resume} then
+ * continues where it stopped, after checking that every output recorded so far still has its digest.
+ *
+ * <p>Before anything runs, a preflight refuses a stage outside production that would receive a production
+ * environment's secret. Each step runs with only the secrets it declares: the variables that hold pipeline
+ * secrets are removed from every step's environment, and their values are masked in logs and reports.
+ */
+public final class Runner {
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private final PipelineSpec spec;
+    private final RunStore store;
+    private final AuditSink audit;
+    private final Map<String, String> processEnv;
+    private final Clock clock;
+    private final Consumer<String> log;
+    private final Notifier notifier;
+    private final Masker masker;
+
+    /**
+     * @param processEnv the environment pipeline secrets are read from and steps inherit (System.getenv())
+     * @param log        one line per event, for the terminal
+     */
+    public Runner(PipelineSpec spec, RunStore store, AuditSink audit, Map<String, String> processEnv, Clock clock,
+                  Consumer<String> log) {
+        this.spec = spec;
+        this.store = store;
+        this.audit = audit;
+        this.processEnv = Map.copyOf(processEnv);
+        this.clock = clock;
+        this.log = log;
+        List<String> values = new ArrayList<>();
+        for (PipelineSpec.SecretSource s : spec.secrets().values()) {
+            values.add(processEnv.get(s.env()));
+        }
+        this.masker = new Masker(values);
+        this.notifier = new Notifier(spec.notification(), secretValue(spec.notification().webhookSecret()), log);
+    }
+
+    /** Who runs this: GATEHOUSE_ACTOR, else the CI's user, else the local user. */
+    public String actor() {
+        for (String k : List.of("GATEHOUSE_ACTOR", "GITHUB_ACTOR", "GITLAB_USER_LOGIN", "BUILD_REQUESTEDFOR", "USER")) {
+            String v = processEnv.get(k);
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return System.getProperty("user.name", "unknown");
+    }
+
+    /** Starts a new run; stops after stage {@code until} when given. */
+    public RunRecord run(String until) {
+        if (until != null && spec.stage(until) == null) {
+            throw new IllegalArgumentException("no stage " + until + " in " + spec.file());
+        }
+        RunRecord run = new RunRecord();
+        Instant now = clock.instant();
+        run.id = ID_TIME.format(now) + "-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(2));
+        run.pipeline = spec.name();
+        run.file = spec.file().toString();
+        run.actor = actor();
+        run.author = author();
+        run.started = now.toString();
+        store.save(run);
+        audit.record(run.actor, "run.start", run.id, "started", Map.of("pipeline", spec.name(), "file", run.file));
+        log.accept("run " + run.id + " of " + spec.name() + " by " + run.actor);
+        String blocked = preflight();
+        if (blocked != null) {
+            return finish(run, RunRecord.FAILED, blocked, null);
+        }
+        return proceed(run, until);
+    }
+
+    /** Continues a paused run; a finished one is returned as it is. */
+    public RunRecord resume(String runId, String until) {
+        RunRecord run = load(runId);
+        if (!run.status.equals(RunRecord.WAITING)) {
+            log.accept("run " + run.id + " is " + run.status + ": nothing to resume");
+            return run;
+        }
+        String changed = changedOutputs(run);
+        if (changed != null) {
+            return finish(run, RunRecord.FAILED, changed, null);
+        }
+        run.status = RunRecord.RUNNING;
+        run.reason = null;
+        audit.record(actor(), "run.resume", run.id, "resumed", Map.of());
+        return proceed(run, until);
+    }
+
+    /**
+     * Records {@code approver}'s approval of a waiting stage. Refused (IllegalStateException) when the run does
+     * not wait on that stage, when the approver is not among the stage's approvers, already approved it, or is
+     * the change's author.
+     */
+    public RunRecord approve(String runId, String stageName, String approver, String comment) {
+        RunRecord run = load(runId);
+        StageRecord sr = run.stage(stageName);
+        if (sr == null || !RunRecord.WAITING.equals(sr.status)) {
+            throw new IllegalStateException("run " + runId + " is not waiting for an approval of stage " + stageName
+                    + (run.status.equals(RunRecord.WAITING) ? " (it waits on " + waitingStage(run) + ")" : " (it is " + run.status + ")"));
+        }
+        Stage stage = spec.stage(stageName);
+        Step.Approval rule = stage == null ? null : approvalRule(stage, sr);
+        if (rule != null && !rule.approvers().isEmpty() && rule.approvers().stream().noneMatch(approver::equalsIgnoreCase)) {
+            throw new IllegalStateException(approver + " may not approve stage " + stageName + "; approvers: "
+                    + String.join(", ", rule.approvers()));
+        }
+        if (run.author != null && run.author.equalsIgnoreCase(approver)) {
+            throw new IllegalStateException(approver + " is the author of this change and cannot approve it");
+        }
+        if (run.approvals.stream().anyMatch(a -> a.stage.equals(stageName) && a.approver.equalsIgnoreCase(approver))) {
+            throw new IllegalStateException(approver + " has already approved stage " + stageName + " of run " + runId);
+        }
+        run.approvals.add(new ApprovalRecord(stageName, approver, clock.instant().toString(), comment));
+        store.save(run);
+        audit.record(approver, "approval", run.id + "/" + stageName, "approved", Map.of("comment", comment == null ? "" : comment));
+        return run;
+    }
+
+    private RunRecord load(String runId) {
+        RunRecord run = store.load(runId);
+        if (run == null) {
+            throw new IllegalArgumentException("no run " + runId + " in " + store.dir());
+        }
+        return run;
+    }
+
+    /** Why the pipeline may not run at all (a non-production stage given a production secret), or null. */
+    public String preflightReason() {
+        return preflight();
+    }
+
+    private String preflight() {
+        Map<String, String> productionSecret = new LinkedHashMap<>();
+        for (Environment e : spec.environments().values()) {
+            if (e.production()) {
+                e.secrets().forEach(s -> productionSecret.put(s, e.name()));
+            }
+        }
+        for (Stage stage : spec.stages()) {
+            Environment env = stage.environment() == null ? null : spec.environments().get(stage.environment());
+            if (env != null && env.production()) {
+                continue;
+            }
+            for (Step step : stage.steps()) {
+                if (step instanceof Step.Run r) {
+                    for (String s : r.secrets()) {
+                        if (productionSecret.containsKey(s)) {
+                            return stage.at().file() + ":" + step.at().line() + ":" + step.at().column() + ": stage "
+                                    + stage.name() + " (" + (env == null ? "no environment" : "environment " + env.name())
+                                    + ") uses secret " + s + " of production environment " + productionSecret.get(s);
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private RunRecord proceed(RunRecord run, String until) {
+        for (Stage stage : spec.stages()) {
+            StageRecord sr = run.stage(stage.name());
+            if (sr != null && sr.status.equals(RunRecord.PASSED)) {
+                continue;
+            }
+            if (sr == null) {
+                sr = new StageRecord(stage.name(), stage.environment());
+                run.stages.add(sr);
+            }
+            sr.status = RunRecord.RUNNING;
+            log.accept("stage " + stage.name() + (stage.environment() == null ? "" : " [" + stage.environment() + "]"));
+            for (Step step : stage.steps()) {
+                StepRecord done = sr.steps.stream().filter(s -> s.name.equals(step.name())).findFirst().orElse(null);
+                if (done != null && done.status.equals(RunRecord.PASSED)) {
+                    continue;
+                }
+                if (done != null && done.status.equals(RunRecord.WAITING)) {
+                    if (!approved(run, stage, step)) {
+                        return pause(run, sr, stage, step, done.message);
+                    }
+                    done.status = RunRecord.PASSED;
+                    done.message = done.message + "; approved by " + approvers(run, stage.name());
+                    store.save(run);
+                    continue;
+                }
+                if (done != null) {
+                    sr.steps.remove(done);
+                }
+                StepRecord rec = execute(run, stage, step);
+                sr.steps.add(rec);
+                store.save(run);
+                audit.record(run.actor, step.kind(), run.id + "/" + stage.name() + "/" + step.name(), rec.status,
+                        details(rec));
+                log.accept("  " + pad(step.name()) + " " + rec.status + (rec.message == null ? "" : "  " + rec.message));
+                if (rec.status.equals(RunRecord.WAITING)) {
+                    return pause(run, sr, stage, step, rec.message);
+                }
+                if (rec.status.equals(RunRecord.FAILED)) {
+                    sr.status = RunRecord.FAILED;
+                    sr.reason = step.name() + ": " + rec.message;
+                    skipAfter(run, stage, "stopped: " + stage.name() + "/" + step.name() + " failed");
+                    return finish(run, RunRecord.FAILED, stage.name() + "/" + step.name() + " failed: " + rec.message,
+                            run.stage(stage.name()));
+                }
+            }
+            sr.status = RunRecord.PASSED;
+            sr.reason = null;
+            store.save(run);
+            if (stage.name().equals(until)) {
+                return finish(run, RunRecord.PASSED, "stopped after stage " + until + " (--until)", null);
+            }
+        }
+        return finish(run, RunRecord.PASSED, "every stage passed", null);
+    }
+
+    private RunRecord pause(RunRecord run, StageRecord sr, Stage stage, Step step, String why) {
+        sr.status = RunRecord.WAITING;
+        sr.reason = step.name() + ": " + why;
+        run.status = RunRecord.WAITING;
+        run.reason = "waiting for approval of stage " + stage.name() + " (" + why + "): gatehouse approve " + run.id + " "
+                + stage.name();
+        store.save(run);
+        audit.record(run.actor, "run.pause", run.id, RunRecord.WAITING, Map.of("stage", stage.name(), "reason", why));
+        log.accept(run.reason);
+        return run;
+    }
+
+    private RunRecord finish(RunRecord run, String status, String reason, StageRecord failed) {
+        run.status = status;
+        run.reason = masker.mask(reason);
+        run.finished = clock.instant().toString();
+        store.save(run);
+        audit.record(run.actor, "run.end", run.id, status, Map.of("reason", run.reason));
+        log.accept("run " + run.id + " " + status + ": " + run.reason);
+        if (status.equals(RunRecord.FAILED)) {
+            String sent = notifier.send(run, store.runDir(run.id));
+            audit.record(run.actor, "notify", run.id, sent == null ? "sent" : "failed",
+                    Map.of("to", spec.notification().reportsDir() == null ? "" : spec.notification().reportsDir().toString(),
+                            "webhook", spec.notification().webhook() == null ? "" : spec.notification().webhook(),
+                            "error", sent == null ? "" : sent));
+        }
+        return run;
+    }
+
+    private void skipAfter(RunRecord run, Stage failed, String reason) {
+        boolean after = false;
+        for (Stage s : spec.stages()) {
+            if (after && run.stage(s.name()) == null) {
+                StageRecord sk = new StageRecord(s.name(), s.environment());
+                sk.status = RunRecord.SKIPPED;
+                sk.reason = reason;
+                run.stages.add(sk);
+            }
+            after |= s == failed;
+        }
+    }
+
+    private StepRecord execute(RunRecord run, Stage stage, Step step) {
+        StepRecord rec = new StepRecord();
+        rec.name = step.name();
+        rec.kind = step.kind();
+        Instant start = clock.instant();
+        rec.started = start.toString();
+        try {
+            switch (step) {
+                case Step.Gate g -> gate(run, stage, g, rec, start);
+                case Step.Run r -> command(run, stage, r, rec);
+                case Step.Approval a -> {
+                    if (approved(run, stage, a)) {
+                        rec.status = RunRecord.PASSED;
+                        rec.message = "approved by " + approvers(run, stage.name());
+                    } else {
+                        rec.status = RunRecord.WAITING;
+                        rec.message = a.count() + " approval" + (a.count() == 1 ? "" : "s") + " needed"
+                                + (a.approvers().isEmpty() ? "" : " from " + String.join(", ", a.approvers()));
+                    }
+                }
+            }
+        } catch (InputException e) {
+            rec.status = RunRecord.FAILED;
+            rec.message = e.first().headline();
+        } catch (RuntimeException | IOException e) {
+            rec.status = RunRecord.FAILED;
+            rec.message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        rec.message = rec.message == null ? null : masker.mask(rec.message);
+        rec.millis = Duration.between(start, clock.instant()).toMillis();
+        return rec;
+    }
+
+    private void gate(RunRecord run, Stage stage, Step.Gate g, StepRecord rec, Instant start) throws IOException {
+        Path base = spec.baseDir();
+        List<Path> targets = g.paths().isEmpty() ? List.of(base) : g.paths().stream().map(p -> base.resolve(p).normalize()).toList();
+        for (Path t : targets) {
+            if (!Files.exists(t)) {
+                throw new IOException("no such path " + base.relativize(t) + " to scan");
+            }
+        }
+        Environment env = stage.environment() == null ? null : spec.environments().get(stage.environment());
+        ScanReport report = switch (g.scanner()) {
+            case POLICY -> new PolicyScan(base, targets, ScanConfig.load(base.resolve(ScanConfig.FILE_NAME)), true,
+                    env == null ? List.of() : env.rules(), env == null ? null : env.parameters(), true).run(clock, null);
+            case SECRETS -> SecretsGate.scan(base, targets, start);
+            case SARIF -> SarifGate.read(base.resolve(g.sarif()), g.sarif(), g.failOn(), start);
+        };
+        Path dir = store.runDir(run.id).resolve(stage.name());
+        Files.createDirectories(dir);
+        String name = g.name() + ".json";
+        try (Writer w = Files.newBufferedWriter(dir.resolve(name))) {
+            new JsonReporter().write(report, w);
+        }
+        try (Writer w = Files.newBufferedWriter(dir.resolve(g.name() + ".sarif"))) {
+            new SarifReporter().write(report, w);
+        }
+        rec.report = stage.name() + "/" + name;
+        Decision d = report.decision();
+        rec.decision = d.outcome().name();
+        rec.findings = report.active().size();
+        rec.risk = d.totalRisk();
+        if (!report.errors().isEmpty()) {
+            rec.status = RunRecord.FAILED;
+            rec.message = report.errors().size() + " input error" + (report.errors().size() == 1 ? "" : "s") + ": "
+                    + report.errors().get(0);
+            return;
+        }
+        rec.status = switch (d.outcome()) {
+            case PASS -> RunRecord.PASSED;
+            case NEEDS_APPROVAL -> RunRecord.WAITING;
+            case FAIL -> RunRecord.FAILED;
+        };
+        rec.message = d.outcome() + " — " + d.reason() + " (" + rec.findings + " finding" + (rec.findings == 1 ? "" : "s") + ")";
+    }
+
+    private void command(RunRecord run, Stage stage, Step.Run r, StepRecord rec) throws IOException {
+        Path dir = store.runDir(run.id).resolve(stage.name());
+        Files.createDirectories(dir);
+        Path logFile = dir.resolve(r.name() + ".log");
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", r.command()).directory(spec.baseDir().toFile()).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.clear();
+        env.putAll(processEnv);
+        Set<String> secretVars = new LinkedHashSet<>();
+        spec.secrets().values().forEach(s -> secretVars.add(s.env()));
+        secretVars.forEach(env::remove); // a step sees only the secrets it declares
+        for (String s : r.secrets()) {
+            String v = secretValue(s);
+            if (v == null) {
+                throw new IOException("secret " + s + " has no value: set " + spec.secrets().get(s).env());
+            }
+            env.put(s, v);
+        }
+        env.putAll(r.env());
+        env.put("GATEHOUSE_RUN_ID", run.id);
+        env.put("GATEHOUSE_STAGE", stage.name());
+        if (stage.environment() != null) {
+            env.put("GATEHOUSE_ENVIRONMENT", stage.environment());
+        }
+        Process p = pb.start();
+        p.getOutputStream().close();
+        Thread copier = Thread.ofPlatform().name("gatehouse-step-log").start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                 Writer w = Files.newBufferedWriter(logFile)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    w.write(masker.mask(line));
+                    w.write('\n');
+                }
+            } catch (IOException e) {
+                // the process ended or the log could not be written: the exit code still decides
+            }
+        });
+        boolean ended;
+        try {
+            ended = p.waitFor(r.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (!ended) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor();
+            }
+            copier.join();
+        } catch (InterruptedException e) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+        rec.report = stage.name() + "/" + r.name() + ".log";
+        if (!ended) {
+            rec.status = RunRecord.FAILED;
+            rec.message = "timed out after " + r.timeout().toSeconds() + " s; log: " + rec.report;
+            return;
+        }
+        if (p.exitValue() != 0) {
+            rec.status = RunRecord.FAILED;
+            rec.message = "exit code " + p.exitValue() + "; last lines: " + tail(logFile);
+            return;
+        }
+        for (String out : r.outputs()) {
+            Path f = spec.baseDir().resolve(out).normalize();
+            if (!Files.isRegularFile(f)) {
+                rec.status = RunRecord.FAILED;
+                rec.message = "declared output " + out + " was not produced";
+                return;
+            }
+            rec.outputs.put(out, sha256(f));
+        }
+        rec.status = RunRecord.PASSED;
+        rec.message = rec.outputs.isEmpty() ? "exit code 0" : "exit code 0; " + rec.outputs.size() + " output"
+                + (rec.outputs.size() == 1 ? "" : "s") + " hashed";
+    }
+
+    /** The first output whose file no longer has the digest recorded when it was made, as a reason; or null. */
+    String changedOutputs(RunRecord run) {
+        for (StageRecord s : run.stages) {
+            for (StepRecord st : s.steps) {
+                for (Map.Entry<String, String> o : st.outputs.entrySet()) {
+                    Path f = spec.baseDir().resolve(o.getKey()).normalize();
+                    String now;
+                    try {
+                        now = Files.isRegularFile(f) ? sha256(f) : "missing";
+                    } catch (IOException e) {
+                        now = "unreadable";
+                    }
+                    if (!now.equals(o.getValue())) {
+                        return "output " + o.getKey() + " of " + s.name + "/" + st.name + " changed since it was made: sha256 "
+                                + o.getValue().substring(0, 12) + "… then, " + (now.length() == 64 ? now.substring(0, 12) + "…" : now) + " now";
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private boolean approved(RunRecord run, Stage stage, Step step) {
+        int needed = step instanceof Step.Approval a ? a.count() : 1;
+        List<String> allowed = step instanceof Step.Approval a ? a.approvers() : List.of();
+        long n = run.approvals.stream().filter(a -> a.stage.equals(stage.name()))
+                .filter(a -> allowed.isEmpty() || allowed.stream().anyMatch(a.approver::equalsIgnoreCase))
+                .map(a -> a.approver.toLowerCase(java.util.Locale.ROOT)).distinct().count();
+        return n >= needed;
+    }
+
+    private static Step.Approval approvalRule(Stage stage, StageRecord sr) {
+        for (StepRecord st : sr.steps) {
+            if (st.status.equals(RunRecord.WAITING)) {
+                for (Step s : stage.steps()) {
+                    if (s.name().equals(st.name) && s instanceof Step.Approval a) {
+                        return a;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String approvers(RunRecord run, String stage) {
+        return String.join(", ", run.approvals.stream().filter(a -> a.stage.equals(stage)).map(a -> a.approver).toList());
+    }
+
+    private static String waitingStage(RunRecord run) {
+        return run.stages.stream().filter(s -> RunRecord.WAITING.equals(s.status)).map(s -> s.name).findFirst().orElse("?");
+    }
+
+    private String secretValue(String name) {
+        if (name == null || !spec.secrets().containsKey(name)) {
+            return null;
+        }
+        return processEnv.get(spec.secrets().get(name).env());
+    }
+
+    private String author() {
+        try {
+            Process p = new ProcessBuilder("git", "log", "-1", "--format=%ae").directory(spec.baseDir().toFile())
+                    .redirectErrorStream(false).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            p.getErrorStream().close();
+            return p.waitFor() == 0 && !out.isEmpty() ? out : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static Map<String, Object> details(StepRecord r) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("message", r.message == null ? "" : r.message);
+        if (r.decision != null) {
+            d.put("decision", r.decision);
+            d.put("findings", r.findings);
+            d.put("risk", r.risk);
+        }
+        if (!r.outputs.isEmpty()) {
+            d.put("outputs", r.outputs);
+        }
+        return d;
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    static String sha256(Path f) throws IOException {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            try (var in = Files.newInputStream(f)) {
+                byte[] buf = new byte[1 << 16];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    md.update(buf, 0, n);
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String pad(String s) {
+        return s.length() >= 12 ? s : s + " ".repeat(12 - s.length());
+    }
+
+}
