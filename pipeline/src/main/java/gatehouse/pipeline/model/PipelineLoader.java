@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 
 /**
  * Reads {@code gatehouse.yml} (documented key by key in docs/pipeline.md, schema in
- * docs/gatehouse.schema.json). Every mistake — an unknown key, a wrong type, a stage that names an unknown
+ * pipeline/src/main/resources/gatehouse/pipeline/gatehouse.schema.json). Every mistake — an unknown key, a wrong type, a stage that names an unknown
  * environment, a step that uses an undeclared secret, two stages with one name — is an {@link InputException}
  * at the offending value's {@code file:line:col}, before anything runs.
  */
@@ -162,7 +162,7 @@ public final class PipelineLoader {
             List<Step> out = new ArrayList<>();
             Set<String> stepNames = new HashSet<>();
             for (Value stv : steps.elements()) {
-                Step step = step(r, file, stv, secrets);
+                Step step = step(r, file, stv, secrets, stepNames);
                 if (!stepNames.add(step.name())) {
                     throw r.error(stv, "two steps of stage " + sn + " are named " + step.name(), "give one a name: key");
                 }
@@ -173,7 +173,8 @@ public final class PipelineLoader {
         return new PipelineSpec(file, base, name, envs, secrets, notify, stages);
     }
 
-    private static Step step(ConfigReader r, Path file, Value v, Map<String, SecretSource> secrets) {
+    /** A step; an unnamed one is named after its kind (or gate), numbered when the stage already has one: run, run-2. */
+    private static Step step(ConfigReader r, Path file, Value v, Map<String, SecretSource> secrets, Set<String> taken) {
         MapValue m = r.map(v, "a step");
         List<String> kinds = m.entries().keySet().stream().filter(STEP_KINDS::contains).toList();
         if (kinds.size() != 1) {
@@ -208,7 +209,7 @@ public final class PipelineLoader {
                 if (!Set.of("error", "warning", "note").contains(failOn)) {
                     throw r.error(m.get("fail_on"), "fail_on must be error, warning or note", null);
                 }
-                return new Step.Gate(name == null ? sc : name, at, scanner, paths, sarif, failOn);
+                return new Step.Gate(name == null ? free(sc, taken) : name, at, scanner, paths, sarif, failOn);
             }
             case "run" -> {
                 r.keys(m, Set.of("run", "name", "env", "secrets", "outputs", "timeout"));
@@ -233,7 +234,7 @@ public final class PipelineLoader {
                 List<String> outputs = m.get("outputs") == null ? List.of() : r.strings(m.get("outputs"), "outputs");
                 Duration timeout = Duration.ofSeconds(m.get("timeout") == null ? 3600
                         : r.integer(m.get("timeout"), "timeout (seconds)", 1, 7 * 24 * 3600));
-                return new Step.Run(name == null ? "run" : name, at, command, env, stepSecrets, outputs, timeout);
+                return new Step.Run(name == null ? free("run", taken) : name, at, command, env, stepSecrets, outputs, timeout);
             }
             case "approval" -> {
                 r.keys(m, Set.of("approval", "name"));
@@ -254,10 +255,18 @@ public final class PipelineLoader {
                         }
                     }
                 }
-                return new Step.Approval(name == null ? "approval" : name, at, count, approvers);
+                return new Step.Approval(name == null ? free("approval", taken) : name, at, count, approvers);
             }
             default -> throw new IllegalStateException(kind);
         }
+    }
+
+    private static String free(String base, Set<String> taken) {
+        String n = base;
+        for (int i = 2; taken.contains(n); i++) {
+            n = base + "-" + i;
+        }
+        return n;
     }
 
     private static void checkSecrets(ConfigReader r, Value at, List<String> names, Map<String, SecretSource> declared) {

@@ -81,13 +81,19 @@ class PipelineLoaderTest {
             version: 1\\nstages: [{name: a, environment: qa, steps: [{run: x}]}] | gatehouse.yml:2:33: error: unknown environment qa
             version: 1\\nstages: [{name: a, steps: [{run: x, secrets: [K]}]}] | gatehouse.yml:2:46: error: unknown secret K
             version: 1\\nstages: [{name: a, steps: [{run: x}]}, {name: a, steps: [{run: y}]}] | gatehouse.yml:2:47: error: two stages are named a
-            version: 1\\nstages: [{name: a, steps: [{run: x}, {run: y}]}]    | gatehouse.yml:2:38: error: two steps of stage a are named run
+            version: 1\\nstages: [{name: a, steps: [{run: x, name: b}, {run: y, name: b}]}] | gatehouse.yml:2:47: error: two steps of stage a are named b
             version: 1\\nstages: [{name: a, steps: [{gate: sarif}]}]         | gatehouse.yml:2:28: error: a sarif gate needs sarif: the file to read
             version: 1\\nstages: [{name: a, steps: [{run: x, timeout: 0}]}]  | gatehouse.yml:2:46: error: timeout (seconds) must be an integer from 1 to 604800
             version: 1\\nstages: [{name: a, steps: [{approval: {count: 3, approvers: [x]}}]}] | gatehouse.yml:2:61: error: 3 approvals needed but only 1 approvers listed
             """)
     void mistakesPointAtTheirPlace(String yaml, String expected) {
         assertThat(error(yaml.replace("\\n", "\n"))).isEqualTo(expected);
+    }
+
+    @Test
+    void unnamedStepsOfOneKindAreNumbered() throws IOException {
+        PipelineSpec p = load("version: 1\nstages: [{name: a, steps: [{run: x}, {run: y}, {gate: secrets}, {run: z}]}]");
+        assertThat(p.stages().get(0).steps()).extracting(Step::name).containsExactly("run", "run-2", "secrets", "run-3");
     }
 
     @Test
