@@ -33,7 +33,8 @@ public final class PipelineCommands {
         String file;
 
         PipelineSpec spec() {
-            return PipelineLoader.load(Context.resolve(file == null ? PipelineLoader.FILE_NAME : file));
+            String name = file == null ? PipelineLoader.FILE_NAME : file;
+            return PipelineLoader.load(Context.resolve(name), name);
         }
 
         RunStore store(PipelineSpec spec) {

@@ -40,17 +40,27 @@ public final class PipelineLoader {
     private PipelineLoader() {}
 
     public static PipelineSpec load(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new InputException(Diagnostic.of("config", SourceSpan.at(file.toString(), 1, 1),
-                    "no pipeline file " + file, "write a gatehouse.yml (see docs/pipeline.md) or name one: gatehouse run FILE"));
-        }
-        Value doc = DocumentLoader.defaults().load(file);
-        Path base = file.toAbsolutePath().normalize().getParent();
-        return read(file, base, doc);
+        return load(file, file.toString());
     }
 
-    static PipelineSpec read(Path file, Path base, Value doc) {
-        ConfigReader r = new ConfigReader(file.toString(), "docs/pipeline.md");
+    /** @param displayName the file as the user named it, for messages */
+    public static PipelineSpec load(Path file, String displayName) {
+        if (!Files.isRegularFile(file)) {
+            throw new InputException(Diagnostic.of("config", SourceSpan.at(displayName, 1, 1),
+                    "no pipeline file " + file, "write a gatehouse.yml (see docs/pipeline.md) or name one: gatehouse run FILE"));
+        }
+        Value doc;
+        try (var in = Files.newInputStream(file)) {
+            doc = DocumentLoader.defaults().load(displayName, in);
+        } catch (java.io.IOException e) {
+            throw new InputException(Diagnostic.of("config", SourceSpan.at(displayName, 1, 1), "cannot read: " + e.getMessage(), null));
+        }
+        Path base = file.toAbsolutePath().normalize().getParent();
+        return read(file, displayName, base, doc);
+    }
+
+    static PipelineSpec read(Path file, String displayName, Path base, Value doc) {
+        ConfigReader r = new ConfigReader(displayName, "docs/pipeline.md");
         if (doc instanceof NullValue) {
             throw r.error(doc, "the pipeline file is empty", "a pipeline needs at least: version: 1 and stages");
         }
@@ -162,19 +172,19 @@ public final class PipelineLoader {
             List<Step> out = new ArrayList<>();
             Set<String> stepNames = new HashSet<>();
             for (Value stv : steps.elements()) {
-                Step step = step(r, file, stv, secrets, stepNames);
+                Step step = step(r, displayName, stv, secrets, stepNames);
                 if (!stepNames.add(step.name())) {
                     throw r.error(stv, "two steps of stage " + sn + " are named " + step.name(), "give one a name: key");
                 }
                 out.add(step);
             }
-            stages.add(new Stage(sn, span(file, s), env, out));
+            stages.add(new Stage(sn, span(displayName, s), env, out));
         }
         return new PipelineSpec(file, base, name, envs, secrets, notify, stages);
     }
 
     /** A step; an unnamed one is named after its kind (or gate), numbered when the stage already has one: run, run-2. */
-    private static Step step(ConfigReader r, Path file, Value v, Map<String, SecretSource> secrets, Set<String> taken) {
+    private static Step step(ConfigReader r, String file, Value v, Map<String, SecretSource> secrets, Set<String> taken) {
         MapValue m = r.map(v, "a step");
         List<String> kinds = m.entries().keySet().stream().filter(STEP_KINDS::contains).toList();
         if (kinds.size() != 1) {
@@ -284,7 +294,7 @@ public final class PipelineLoader {
                 message, hint));
     }
 
-    private static SourceSpan span(Path file, Value v) {
-        return SourceSpan.at(file.toString(), Math.max(v.position().line(), 1), v.position().column() + 1);
+    private static SourceSpan span(String file, Value v) {
+        return SourceSpan.at(file, Math.max(v.position().line(), 1), v.position().column() + 1);
     }
 }
