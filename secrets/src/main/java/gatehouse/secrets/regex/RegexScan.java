@@ -14,7 +14,10 @@ import java.util.function.Consumer;
  * so none starts before {@code e - max}. RE2/J then searches from there in a view of the text cut at
  * {@code e + max + 1}: a match starting at or before {@code e} ends, with the character after it, inside the
  * view, so the cut changes nothing for it, and when RE2/J finds none starting there, none exists — the search
- * goes on after {@code e}. Unbounded regexes search the whole rest of the text from the first candidate.
+ * goes on after {@code e}. Before RE2/J starts, the places where the anchored automaton says no match can
+ * start are skipped (its language too contains the regex's, so nothing is lost), which keeps the NFA off
+ * the long stretch before a match that a leading {@code [\w.-]{0,50}} would make it walk. Unbounded regexes
+ * search the whole rest of the text from the first candidate.
  */
 public final class RegexScan {
     private RegexScan() {}
@@ -53,6 +56,9 @@ public final class RegexScan {
                 continue;
             }
             int from = Math.max(p, e - max);
+            while (from < e && !prefilter.mayStartAt(chars, Math.min(n, e + max + 1), from)) {
+                from++; // no match can start here, so RE2/J need not try
+            }
             int limit = (int) Math.min(n, (long) e + max + 1);
             Matcher m = pattern.matcher(limit == n ? text : CharBuffer.wrap(text, 0, limit));
             if (m.find(from) && m.start() <= e) {

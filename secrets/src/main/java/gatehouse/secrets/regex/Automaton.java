@@ -1,0 +1,373 @@
+package gatehouse.secrets.regex;
+
+import gatehouse.secrets.regex.RegexSyntax.Alt;
+import gatehouse.secrets.regex.RegexSyntax.Chars;
+import gatehouse.secrets.regex.RegexSyntax.Empty;
+import gatehouse.secrets.regex.RegexSyntax.Node;
+import gatehouse.secrets.regex.RegexSyntax.Rep;
+import gatehouse.secrets.regex.RegexSyntax.Seq;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One lazily built DFA over a superset of a regex's language (see {@link Prefilter}): unanchored (a match may
+ * start anywhere from the scan's start; finds the earliest end) or anchored (the match starts where the scan
+ * starts; stops as soon as no NFA state is left).
+ */
+final class Automaton {
+    static final int UNKNOWN = Prefilter.UNKNOWN;
+    static final int MAX_NFA_STATES = 60_000;
+    static final int MAX_DFA_STATES = 2_000;
+    static final int MAX_FLUSHES = 8;
+
+    private static final byte CHAR = 0;
+    private static final byte SPLIT = 1;
+    private static final byte MATCH = 2;
+
+    private final byte[] kind;
+    private final int[] next1;
+    private final int[] next2;
+    private final int[] charSet;
+    /** For each distinct character set, whether each alphabet class is in it. */
+    private final boolean[][] member;
+    /** ASCII character → alphabet class; every non-ASCII code point is class {@code classes - 1}. */
+    private final byte[] classOf;
+    private final int classes;
+    private final int[] startSet;
+    /** Anchored: matches start where the scan starts; unanchored: anywhere from there on. */
+    private final boolean anchored;
+    /** Characters that leave the start state unchanged (nothing begins with them). */
+    private final boolean[] startStays = new boolean[128];
+    private final boolean startStaysNonAscii;
+    private final ThreadLocal<Cache> cache = ThreadLocal.withInitial(Cache::new);
+    final boolean matchesEmpty;
+
+    Automaton(Node tree, boolean anchored) throws RegexSyntax.Unsupported {
+        this(build(tree), anchored);
+    }
+
+    private static Nfa build(Node tree) throws RegexSyntax.Unsupported {
+        Nfa nfa = new Nfa();
+        int match = nfa.add(MATCH, -1, -1, -1);
+        nfa.start = nfa.compile(tree, match);
+        return nfa;
+    }
+
+    private Automaton(Nfa nfa, boolean anchored) {
+        int start = nfa.start;
+        this.kind = Arrays.copyOf(nfa.kind, nfa.size);
+        this.next1 = Arrays.copyOf(nfa.next1, nfa.size);
+        this.next2 = Arrays.copyOf(nfa.next2, nfa.size);
+        this.charSet = Arrays.copyOf(nfa.charSet, nfa.size);
+        this.anchored = anchored;
+        List<Chars> sets = nfa.sets;
+        // alphabet: ASCII characters that no set tells apart share a class
+        Map<String, Integer> bySignature = new LinkedHashMap<>();
+        this.classOf = new byte[128];
+        for (int c = 0; c < 128; c++) {
+            StringBuilder sig = new StringBuilder(sets.size());
+            for (Chars s : sets) {
+                sig.append(s.has(c) ? '1' : '0');
+            }
+            Integer id = bySignature.computeIfAbsent(sig.toString(), k -> bySignature.size());
+            classOf[c] = (byte) (int) id;
+        }
+        this.classes = bySignature.size() + 1;
+        this.member = new boolean[sets.size()][classes];
+        for (int si = 0; si < sets.size(); si++) {
+            for (int c = 0; c < 128; c++) {
+                member[si][classOf[c]] = sets.get(si).has(c);
+            }
+            member[si][classes - 1] = sets.get(si).nonAscii();
+        }
+        this.startSet = closure(new int[] {start}, 1, new int[nfa.size], 1);
+        boolean[] begins = new boolean[classes];
+        for (int st : startSet) {
+            if (kind[st] == CHAR) {
+                for (int cl = 0; cl < classes; cl++) {
+                    begins[cl] |= member[charSet[st]][cl];
+                }
+            }
+        }
+        for (int ch = 0; ch < 128; ch++) {
+            startStays[ch] = !begins[classOf[ch]];
+        }
+        this.startStaysNonAscii = !begins[classes - 1];
+        boolean empty = false;
+        for (int st : startSet) {
+            empty |= kind[st] == MATCH;
+        }
+        this.matchesEmpty = empty;
+    }
+
+    /**
+     * The smallest end offset of a possible match starting at or after {@code from} (assertions are not
+     * checked, so the text before {@code from} does not matter), -1 when no match can start there, or
+     * {@link #UNKNOWN}.
+     */
+    /**
+     * Unanchored: the smallest end of a possible match starting at or after {@code from}; anchored: the smallest
+     * end of a possible match starting exactly at {@code from}. -1 when there is none before {@code n}, or
+     * {@link #UNKNOWN}.
+     */
+    int firstEnd(char[] text, int n, int from) {
+        Cache c = cache.get();
+        c.flushes = 0;
+        int[] trans = c.trans;
+        boolean[] accept = c.accept;
+        int k = classes;
+        int state = 0;
+        int i = from;
+        while (i < n) {
+            if (state == 0 && !anchored) {
+                // most characters leave an unanchored search where it was: skip them without a table walk
+                while (i < n) {
+                    char ch = text[i];
+                    if (ch < 128 ? !startStays[ch] : !startStaysNonAscii) {
+                        break;
+                    }
+                    i++;
+                }
+                if (i == n) {
+                    return -1;
+                }
+            }
+            char ch = text[i++];
+            int cls;
+            if (ch < 128) {
+                cls = classOf[ch];
+            } else {
+                cls = k - 1;
+                if (Character.isHighSurrogate(ch) && i < n && Character.isLowSurrogate(text[i])) {
+                    i++;
+                }
+            }
+            int t = trans[state * k + cls];
+            if (t < 0) {
+                t = c.step(state, cls);
+                if (t < 0) {
+                    return UNKNOWN;
+                }
+                trans = c.trans;
+                accept = c.accept;
+            }
+            state = t;
+            if (accept[state]) {
+                return i;
+            }
+            if (c.dead[state]) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** The set of character-reading and matching states reachable without reading from {@code seeds}. */
+    private int[] closure(int[] seeds, int count, int[] marks, int gen) {
+        int[] stack = new int[Math.max(16, count * 2)];
+        int sp = 0;
+        int[] out = new int[16];
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            stack = push(stack, sp++, seeds[i]);
+        }
+        while (sp > 0) {
+            int s = stack[--sp];
+            if (marks[s] == gen) {
+                continue;
+            }
+            marks[s] = gen;
+            if (kind[s] == SPLIT) {
+                stack = push(stack, sp++, next2[s]);
+                stack = push(stack, sp++, next1[s]);
+            } else {
+                if (n == out.length) {
+                    out = Arrays.copyOf(out, n * 2);
+                }
+                out[n++] = s;
+            }
+        }
+        int[] set = Arrays.copyOf(out, n);
+        Arrays.sort(set);
+        return set;
+    }
+
+    private static int[] push(int[] stack, int at, int v) {
+        int[] s = at == stack.length ? Arrays.copyOf(stack, at * 2) : stack;
+        s[at] = v;
+        return s;
+    }
+
+    /** One thread's DFA states and transitions. */
+    private final class Cache {
+        final Map<Key, Integer> ids = new HashMap<>();
+        int[][] sets = new int[64][];
+        boolean[] accept = new boolean[64];
+        boolean[] dead = new boolean[64];
+        int[] trans = new int[64 * classes];
+        int count;
+        int flushes;
+        final int[] marks = new int[kind.length];
+        int gen;
+
+        Cache() {
+            reset();
+        }
+
+        private void reset() {
+            ids.clear();
+            count = 0;
+            Arrays.fill(trans, -1);
+            add(startSet);
+        }
+
+        private int add(int[] set) {
+            Integer known = ids.get(new Key(set));
+            if (known != null) {
+                return known;
+            }
+            int id = count++;
+            if (id == sets.length) {
+                sets = Arrays.copyOf(sets, id * 2);
+                accept = Arrays.copyOf(accept, id * 2);
+                dead = Arrays.copyOf(dead, id * 2);
+                int old = trans.length;
+                trans = Arrays.copyOf(trans, old * 2);
+                Arrays.fill(trans, old, trans.length, -1);
+            }
+            sets[id] = set;
+            boolean acc = false;
+            for (int s : set) {
+                acc |= kind[s] == MATCH;
+            }
+            accept[id] = acc;
+            dead[id] = set.length == 0;
+            ids.put(new Key(set), id);
+            return id;
+        }
+
+        /** The state after reading a character of class {@code cls} in {@code state}; -1 after too many flushes. */
+        int step(int state, int cls) {
+            int[] from = sets[state];
+            int[] seeds = new int[from.length + startSet.length];
+            int n = 0;
+            for (int s : from) {
+                if (kind[s] == CHAR && member[charSet[s]][cls]) {
+                    seeds[n++] = next1[s];
+                }
+            }
+            if (!anchored) {
+                for (int s : startSet) { // unanchored: a match may start at every position
+                    seeds[n++] = s;
+                }
+            }
+            if (++gen == Integer.MAX_VALUE) {
+                Arrays.fill(marks, 0);
+                gen = 1;
+            }
+            int[] target = closure(seeds, n, marks, gen);
+            if (count >= MAX_DFA_STATES) {
+                if (++flushes > MAX_FLUSHES) {
+                    return -1;
+                }
+                reset();
+                return add(target); // the old state's id is gone with the flush; its row is not filled
+            }
+            int id = add(target);
+            trans[state * classes + cls] = id;
+            return id;
+        }
+    }
+
+    private record Key(int[] set) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Arrays.equals(set, k.set);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(set);
+        }
+    }
+
+    /** Thompson construction, built backwards from the continuation so no patch lists are needed. */
+    private static final class Nfa {
+        byte[] kind = new byte[256];
+        int[] next1 = new int[256];
+        int[] next2 = new int[256];
+        int[] charSet = new int[256];
+        int size;
+        int start;
+        final List<Chars> sets = new ArrayList<>();
+        final Map<Chars, Integer> setIds = new HashMap<>();
+
+        int add(byte k, int n1, int n2, int set) throws RegexSyntax.Unsupported {
+            if (size == MAX_NFA_STATES) {
+                throw new RegexSyntax.Unsupported("regex too large for a prefilter");
+            }
+            if (size == kind.length) {
+                kind = Arrays.copyOf(kind, size * 2);
+                next1 = Arrays.copyOf(next1, size * 2);
+                next2 = Arrays.copyOf(next2, size * 2);
+                charSet = Arrays.copyOf(charSet, size * 2);
+            }
+            kind[size] = k;
+            next1[size] = n1;
+            next2[size] = n2;
+            charSet[size] = set;
+            return size++;
+        }
+
+        /** The entry state of {@code n} followed by {@code out}. */
+        int compile(Node n, int out) throws RegexSyntax.Unsupported {
+            switch (n) {
+                case Chars c -> {
+                    int id = setIds.computeIfAbsent(c, k -> {
+                        sets.add(k);
+                        return sets.size() - 1;
+                    });
+                    return add(CHAR, out, -1, id);
+                }
+                case Empty e -> {
+                    return out;
+                }
+                case Seq s -> {
+                    int entry = out;
+                    for (int i = s.items().size() - 1; i >= 0; i--) {
+                        entry = compile(s.items().get(i), entry);
+                    }
+                    return entry;
+                }
+                case Alt a -> {
+                    int entry = compile(a.options().get(a.options().size() - 1), out);
+                    for (int i = a.options().size() - 2; i >= 0; i--) {
+                        entry = add(SPLIT, compile(a.options().get(i), out), entry, -1);
+                    }
+                    return entry;
+                }
+                case Rep r -> {
+                    int entry;
+                    if (r.max() < 0) {
+                        int loop = add(SPLIT, -1, out, -1);
+                        next1[loop] = compile(r.item(), loop);
+                        entry = loop;
+                    } else {
+                        entry = out;
+                        for (int i = 0; i < r.max() - r.min(); i++) {
+                            entry = add(SPLIT, compile(r.item(), entry), out, -1);
+                        }
+                    }
+                    for (int i = 0; i < r.min(); i++) {
+                        entry = compile(r.item(), entry);
+                    }
+                    return entry;
+                }
+            }
+        }
+    }
+}
