@@ -53,7 +53,8 @@ final class Der {
     }
 
     private void skip(int tag) throws FormatException {
-        pos += header(tag);
+        int len = header(tag); // not "pos += header(tag)": that adds to the position before the header was read
+        pos += len;
     }
 
     private byte[] read(int tag) throws FormatException {
