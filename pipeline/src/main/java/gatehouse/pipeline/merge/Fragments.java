@@ -183,9 +183,13 @@ public final class Fragments {
             if (k.equals("Resources")) {
                 MapValue res = (MapValue) s;
                 for (Map.Entry<String, Value> r : res.entries().entrySet()) {
-                    if (!(r.getValue() instanceof MapValue rm) || !(rm.get("Type") instanceof StringValue)) {
+                    if (!(r.getValue() instanceof MapValue rm)) {
                         throw shapeError(file, text, res.keyPosition(r.getKey()), "resource " + r.getKey()
-                                + " has no Type", "every resource, even in a fragment, is a mapping with a Type");
+                                + " must be a mapping, not a " + r.getValue().kindName(), "e.g. " + r.getKey() + ": {Type: AWS::SQS::Queue}");
+                    }
+                    if (rm.get("Type") != null && !(rm.get("Type") instanceof StringValue)) {
+                        throw shapeError(file, text, rm.get("Type").position(), "the Type of resource " + r.getKey()
+                                + " must be a string, not a " + rm.get("Type").kindName(), "e.g. Type: AWS::SQS::Queue");
                     }
                 }
             }

@@ -1,5 +1,8 @@
 package gatehouse.pipeline.merge;
 
+import gatehouse.core.Diagnostic;
+import gatehouse.core.InputException;
+import gatehouse.core.SourceSpan;
 import gatehouse.core.doc.ListValue;
 import gatehouse.core.doc.MapValue;
 import gatehouse.core.doc.Position;
@@ -27,6 +30,8 @@ import java.util.Set;
  * template is checked for alterations that do not redefine a key: attachments to a higher owner's resource
  * (GH-MERGE-003), a higher owner's element depending on a lower owner's declaration (GH-MERGE-004), a lower
  * owner's Transform (GH-MERGE-005). The precise rules are in docs/merge.md.
+ *
+ * @throws gatehouse.core.InputException (from {@link #merge}) when a resource's standing definition has no Type
  *
  * <p>The result depends only on the set of fragments, not on the order they are given in. Pure and thread-safe.
  */
@@ -118,6 +123,15 @@ public final class Merger {
                 String pointer = section.equals("Transform") ? "/Transform/" + index++
                         : key.isEmpty() ? "/" + section : Value.childPath("/" + section, key);
                 Definition winner = e.getValue().get(0);
+                if (section.equals("Resources") && !(((MapValue) winner.value()).get("Type") instanceof StringValue)) {
+                    // a partial resource is only meaningful as an alteration of a full one defined above it
+                    String[] lines = winner.fragment().text().split("\n", -1);
+                    int line = Math.max(1, winner.keyPosition().line());
+                    throw new InputException(new Diagnostic("merge_fragment_error", SourceSpan.at(winner.fragment().path(), line,
+                            winner.keyPosition().column() + 1), "resource " + key + " has no Type, and no fragment of equal or "
+                            + "higher precedence defines it", "a resource needs a Type; a fragment cannot alter a resource "
+                            + "without defining it whole", line <= lines.length ? lines[line - 1] : null));
+                }
                 List<Origin> duplicates = new ArrayList<>();
                 for (Definition d : e.getValue().subList(1, e.getValue().size())) {
                     if (d.value().equals(winner.value())) {
@@ -167,7 +181,10 @@ public final class Merger {
     private static Finding redefinition(String section, String key, String pointer, Definition winner, Definition d) {
         String noun = noun(section) + (key.isEmpty() ? "" : " " + key);
         List<String> diffs = new ArrayList<>();
-        boolean onlyAdds = diff(winner.value(), d.value(), "", diffs);
+        // a partial resource (no Type) overlays what it names; what it leaves out is not dropped
+        boolean partial = section.equals("Resources") && ((MapValue) d.value()).get("Type") == null;
+        boolean onlyAdds = diff(partial ? overlay((MapValue) winner.value(), (MapValue) d.value()) : winner.value(), d.value(),
+                "", diffs);
         String detail = diffs.isEmpty() ? "" : ": " + String.join(", ", diffs.subList(0, Math.min(5, diffs.size())))
                 + (diffs.size() > 5 ? " and " + (diffs.size() - 5) + " more" : "");
         String resource = section.equals("Resources") ? key : "";
@@ -175,7 +192,8 @@ public final class Merger {
         Fragment higher = winner.fragment();
         if (lower.rank() > higher.rank()) {
             return finding(MergeRules.REDEFINED, lower, d.keyPosition(), resource, pointer, lower.owner() + " fragment " + d.at()
-                    + (onlyAdds ? " alters " : " redefines ") + noun + " owned by " + higher.owner() + " (" + winner.at() + ")"
+                    + (onlyAdds || partial ? " alters " : " redefines ") + noun + " owned by " + higher.owner() + " (" + winner.at()
+                    + ")" + (partial ? " with a partial definition" : "")
                     + detail, props(lower, winner));
         }
         String why = lower.owner().equals(higher.owner()) ? "" : " (" + higher.owner() + " and " + lower.owner()
@@ -203,6 +221,17 @@ public final class Merger {
             case "Metadata" -> "metadata key";
             default -> section;
         };
+    }
+
+    /** The part of {@code kept} a partial definition speaks about: the keys {@code partial} names. */
+    private static MapValue overlay(MapValue kept, MapValue partial) {
+        Map<String, Value> entries = new LinkedHashMap<>();
+        kept.entries().forEach((k, v) -> {
+            if (partial.get(k) != null) {
+                entries.put(k, v);
+            }
+        });
+        return new MapValue(kept.path(), kept.position(), entries, Map.of());
     }
 
     /**
@@ -323,10 +352,10 @@ public final class Merger {
                 continue;
             }
             String above = fragments.stream().filter(f -> f.rank() < el.fragment().rank()).map(Fragment::owner).distinct()
-                    .reduce((a, b) -> a + ", " + b).orElse("");
+                    .reduce((a, b) -> a + " and " + b).orElse("");
             out.add(finding(MergeRules.LOWER_TRANSFORM, el.fragment(), el.keyPosition(), "", el.pointer(),
                     el.owner() + " fragment " + el.fragment().at(el.keyPosition()) + " adds Transform " + el.key()
-                            + ", which would rewrite the whole template, including " + above + "'s elements",
+                            + ", which would rewrite the whole template, including the elements of " + above,
                     Map.of("owner", el.owner())));
         }
         return out;

@@ -159,7 +159,7 @@ public final class SplitOwnershipMerge {
         long merge = active.stream().filter(f -> f.rule().family().equals("merge") && f.rule().severity() != Severity.INFO).count();
         if (blocking > 0) {
             return new Decision(Decision.Outcome.FAIL, total, blocking + " blocking finding" + (blocking == 1 ? "" : "s")
-                    + (merge > 0 ? " (" + merge + " from the merge itself: security always wins)" : ""));
+                    + (merge > 0 ? " (" + merge + " from the merge itself)" : ""));
         }
         return new Decision(Decision.Outcome.PASS, total, active.isEmpty() ? "no findings" : "only informational findings");
     }

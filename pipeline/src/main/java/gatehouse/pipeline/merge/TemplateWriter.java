@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * words, paths and ARNs are left bare.
  */
 public final class TemplateWriter {
-    private static final Pattern SAFE_PLAIN = Pattern.compile("[A-Za-z_/$][A-Za-z0-9_./$@+-]*(::[A-Za-z0-9_./$@+-]+)*");
+    private static final Pattern SAFE_PLAIN = Pattern.compile("[A-Za-z_/$][A-Za-z0-9_./$@+ (),-]*(::[A-Za-z0-9_./$@+-]+)*");
     private static final Set<String> YAML11_WORDS = Set.of("y", "n", "yes", "no", "on", "off", "true", "false", "null");
 
     private TemplateWriter() {}
@@ -118,7 +118,8 @@ public final class TemplateWriter {
             return TreeWriter.formatDouble(d, true);
         }
         String s = v.toString();
-        if (SAFE_PLAIN.matcher(s).matches() && !YAML11_WORDS.contains(s.toLowerCase(Locale.ROOT)) && !s.endsWith(":")) {
+        if (SAFE_PLAIN.matcher(s).matches() && !YAML11_WORDS.contains(s.toLowerCase(Locale.ROOT)) && !s.endsWith(":")
+                && !s.endsWith(" ") && !s.contains("  ")) {
             return s;
         }
         StringBuilder q = new StringBuilder();
