@@ -158,10 +158,15 @@ public final class MergeCommand implements Callable<Integer> {
             return ExitCode.INPUT_ERROR.code;
         }
         if (spec.output() != null) {
-            Context.err().println("merged " + outcome.report().count() + " into " + spec.output()
-                    + (spec.provenance() == null ? "" : " (provenance: " + spec.provenance() + ")"));
+            Context.err().println("merged " + outcome.report().count() + " into " + shown(cwd, spec.output())
+                    + (spec.provenance() == null ? "" : " (provenance: " + shown(cwd, spec.provenance()) + ")"));
         }
         return outcome.blocked() ? ExitCode.GATE_FAILED.code : ExitCode.OK.code;
+    }
+
+    private static String shown(Path cwd, Path p) {
+        Path a = p.toAbsolutePath().normalize();
+        return a.startsWith(cwd) ? cwd.relativize(a).toString() : a.toString();
     }
 
     private static String[] pair(String s, String flag) {
