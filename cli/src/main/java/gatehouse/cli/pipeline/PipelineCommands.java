@@ -137,6 +137,12 @@ public final class PipelineCommands {
                 };
                 case Step.Run r -> "run `" + r.command() + "`" + (r.secrets().isEmpty() ? "" : " with secrets " + String.join(", ", r.secrets()))
                         + (r.outputs().isEmpty() ? "" : ", hashes " + String.join(", ", r.outputs()));
+                case Step.Merge m -> "split-ownership merge of " + (m.paths().isEmpty() ? "every fragment" : String.join(", ", m.paths()))
+                        + " (owners " + String.join(" > ", spec.merge().owners().stream().map(o -> o.name()).toList())
+                        + "; a lower owner altering a higher one's element fails)";
+                case Step.Attest a -> "sign " + String.join(", ", a.subjects()) + " with the pipeline's key into " + a.output();
+                case Step.Verify v -> "verify " + v.attestation() + " (signature by " + (v.keys().isEmpty() ? "the environment's identity"
+                        : String.join(", ", v.keys())) + ", digests of " + String.join(", ", v.artifacts()) + ")";
                 case Step.Approval a -> "waits for " + a.count() + " approval" + (a.count() == 1 ? "" : "s")
                         + (a.approvers().isEmpty() ? "" : " from " + String.join(", ", a.approvers())) + " (not the change's author)";
             };

@@ -11,11 +11,13 @@ import java.util.List;
  * @param parameters  a CloudFormation parameter file for this environment's policy gates, or null
  * @param rules       extra Guard rule files or directories for this environment's policy gates
  * @param secrets     the pipeline secrets that belong to this environment
+ * @param identity    public keys of the pipeline identities whose attestations this environment accepts
  */
 public record Environment(String name, boolean production, boolean protectedEnv, Path parameters, List<Path> rules,
-                          List<String> secrets) {
+                          List<String> secrets, List<Path> identity) {
     public Environment {
         rules = List.copyOf(rules);
         secrets = List.copyOf(secrets);
+        identity = List.copyOf(identity);
     }
 }

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  */
 public final class PipelineLoader {
     public static final String FILE_NAME = "gatehouse.yml";
-    static final Set<String> STEP_KINDS = Set.of("gate", "run", "approval");
+    static final Set<String> STEP_KINDS = Set.of("gate", "run", "approval", "merge", "attest", "verify");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -65,7 +65,7 @@ public final class PipelineLoader {
             throw r.error(doc, "the pipeline file is empty", "a pipeline needs at least: version: 1 and stages");
         }
         MapValue root = r.map(doc, "the top level");
-        r.keys(root, Set.of("version", "name", "environments", "secrets", "notify", "stages"));
+        r.keys(root, Set.of("version", "name", "environments", "secrets", "notify", "stages", "merge"));
         Value version = root.get("version");
         if (version == null || !(version instanceof IntValue iv && iv.value() == 1)) {
             throw r.error(version == null ? root : version, "version must be 1", "start the file with: version: 1");
@@ -101,7 +101,7 @@ public final class PipelineLoader {
                 }
                 MapValue ev = e.getValue() instanceof NullValue ? MapValue.of("/environments/" + en, Map.of())
                         : r.map(e.getValue(), "environments." + en);
-                r.keys(ev, Set.of("production", "protected", "parameters", "rules", "secrets"));
+                r.keys(ev, Set.of("production", "protected", "parameters", "rules", "secrets", "identity"));
                 boolean production = ev.get("production") != null && r.bool(ev.get("production"), "production");
                 boolean prot = ev.get("protected") == null ? production : r.bool(ev.get("protected"), "protected");
                 Path params = ev.get("parameters") == null ? null
@@ -116,7 +116,13 @@ public final class PipelineLoader {
                 if (ev.get("secrets") != null) {
                     checkSecrets(r, ev.get("secrets"), envSecrets, secrets);
                 }
-                envs.put(en, new Environment(en, production, prot, params, rules, envSecrets));
+                List<Path> identity = new ArrayList<>();
+                if (ev.get("identity") != null) {
+                    for (String p : r.strings(ev.get("identity"), "identity")) {
+                        identity.add(base.resolve(p).normalize());
+                    }
+                }
+                envs.put(en, new Environment(en, production, prot, params, rules, envSecrets, identity));
             }
         }
 
@@ -137,6 +143,8 @@ public final class PipelineLoader {
             notify = new Notify(reports, hook, hookSecret);
         }
 
+        gatehouse.pipeline.merge.MergeSpec merge = root.get("merge") == null ? null
+                : gatehouse.pipeline.merge.MergeConfig.fromSection(displayName, base, r.map(root.get("merge"), "merge"));
         if (root.get("stages") == null) {
             throw r.error(root, "the pipeline has no stages", "stages:\n  - name: build\n    steps:\n      - run: make");
         }
@@ -173,6 +181,9 @@ public final class PipelineLoader {
             Set<String> stepNames = new HashSet<>();
             for (Value stv : steps.elements()) {
                 Step step = step(r, displayName, stv, secrets, stepNames);
+                if (step instanceof Step.Merge && merge == null) {
+                    throw r.error(stv, "a merge step needs the merge: section (owners and their paths)", "see docs/merge.md");
+                }
                 if (!stepNames.add(step.name())) {
                     throw r.error(stv, "two steps of stage " + sn + " are named " + step.name(), "give one a name: key");
                 }
@@ -180,7 +191,7 @@ public final class PipelineLoader {
             }
             stages.add(new Stage(sn, span(displayName, s), env, out));
         }
-        return new PipelineSpec(file, base, name, envs, secrets, notify, stages);
+        return new PipelineSpec(file, base, name, envs, secrets, notify, stages, merge);
     }
 
     /** A step; an unnamed one is named after its kind (or gate), numbered when the stage already has one: run, run-2. */
@@ -266,6 +277,40 @@ public final class PipelineLoader {
                     }
                 }
                 return new Step.Approval(name == null ? free("approval", taken) : name, at, count, approvers);
+            }
+            case "merge" -> {
+                r.keys(m, Set.of("merge", "name"));
+                Value mv = m.get("merge");
+                List<String> paths = List.of();
+                if (!(mv instanceof NullValue) && !(mv instanceof StringValue sv && sv.value().isEmpty())) {
+                    MapValue mm = r.map(mv, "merge");
+                    r.keys(mm, Set.of("paths"));
+                    paths = mm.get("paths") == null ? List.of() : r.strings(mm.get("paths"), "merge.paths");
+                }
+                return new Step.Merge(name == null ? free("merge", taken) : name, at, paths);
+            }
+            case "attest" -> {
+                r.keys(m, Set.of("attest", "name"));
+                MapValue am = r.map(m.get("attest"), "attest");
+                r.keys(am, Set.of("subjects", "output"));
+                if (am.get("subjects") == null || am.get("output") == null) {
+                    throw r.error(am, "attest needs subjects (the files to sign) and output (the attestation file)",
+                            "attest: {subjects: [target/app.jar], output: target/app.intoto.jsonl}");
+                }
+                return new Step.Attest(name == null ? free("attest", taken) : name, at,
+                        r.strings(am.get("subjects"), "attest.subjects"), r.string(am.get("output"), "attest.output"));
+            }
+            case "verify" -> {
+                r.keys(m, Set.of("verify", "name"));
+                MapValue vm = r.map(m.get("verify"), "verify");
+                r.keys(vm, Set.of("attestation", "artifacts", "keys"));
+                if (vm.get("attestation") == null || vm.get("artifacts") == null) {
+                    throw r.error(vm, "verify needs attestation and artifacts",
+                            "verify: {attestation: target/app.intoto.jsonl, artifacts: [target/app.jar]}");
+                }
+                return new Step.Verify(name == null ? free("verify", taken) : name, at,
+                        r.string(vm.get("attestation"), "verify.attestation"), r.strings(vm.get("artifacts"), "verify.artifacts"),
+                        vm.get("keys") == null ? List.of() : r.strings(vm.get("keys"), "verify.keys"));
             }
             default -> throw new IllegalStateException(kind);
         }

@@ -11,9 +11,11 @@ import java.util.Map;
  * @param baseDir      its directory: every relative path in it, and every command, starts here
  * @param secrets      pipeline secrets by name: where each value comes from (an environment variable)
  * @param notification where reports of a stopped run go
+ * @param merge        the split-ownership merge section, or null
  */
 public record PipelineSpec(Path file, Path baseDir, String name, Map<String, Environment> environments,
-                           Map<String, SecretSource> secrets, Notify notification, List<Stage> stages) {
+                           Map<String, SecretSource> secrets, Notify notification, List<Stage> stages,
+                           gatehouse.pipeline.merge.MergeSpec merge) {
     public PipelineSpec {
         environments = Map.copyOf(environments);
         secrets = Map.copyOf(secrets);

@@ -59,4 +59,40 @@ public sealed interface Step {
             return "approval";
         }
     }
+
+    /**
+     * The split-ownership merge of the pipeline file's {@code merge:} section (docs/merge.md): fragments checked
+     * with their owners' rules, merged with security winning, the result checked with every rule.
+     *
+     * @param paths fragment files or directories (default: the merge section's base directory)
+     */
+    record Merge(String name, SourceSpan at, List<String> paths) implements Step {
+        @Override
+        public String kind() {
+            return "merge";
+        }
+    }
+
+    /**
+     * Signs the subjects with the pipeline's own key (GATEHOUSE_SIGNING_KEY or GATEHOUSE_SIGNING_KEY_FILE): an
+     * in-toto statement with SLSA provenance in a DSSE envelope, written to {@code output}. A subject recorded
+     * as an earlier step's output must still have that digest.
+     */
+    record Attest(String name, SourceSpan at, List<String> subjects, String output) implements Step {
+        @Override
+        public String kind() {
+            return "attest";
+        }
+    }
+
+    /**
+     * Checks an attestation before anything is deployed: a signature by one of {@code keys} (default: the stage
+     * environment's {@code identity}) and every artifact's digest.
+     */
+    record Verify(String name, SourceSpan at, String attestation, List<String> artifacts, List<String> keys) implements Step {
+        @Override
+        public String kind() {
+            return "verify";
+        }
+    }
 }

@@ -185,6 +185,22 @@ public final class Runner {
         }
         for (Stage stage : spec.stages()) {
             Environment env = stage.environment() == null ? null : spec.environments().get(stage.environment());
+            if (env != null && env.protectedEnv()) {
+                for (Step step : stage.steps()) {
+                    if (step instanceof Step.Verify) {
+                        break;
+                    }
+                    if (step instanceof Step.Run) {
+                        return stage.at().file() + ":" + step.at().line() + ":" + step.at().column() + ": stage " + stage.name()
+                                + " runs a command in protected environment " + env.name() + " before a verify step: only "
+                                + "artifacts signed by the pipeline's identity may be deployed there";
+                    }
+                }
+                if (env.identity().isEmpty() && stage.steps().stream().anyMatch(st -> st instanceof Step.Verify v && v.keys().isEmpty())) {
+                    return stage.at().file() + ":" + stage.at().line() + ":" + stage.at().column() + ": protected environment "
+                            + env.name() + " declares no identity (the pipeline's public key) to verify against";
+                }
+            }
             if (env != null && env.production()) {
                 continue;
             }
@@ -311,6 +327,9 @@ public final class Runner {
             switch (step) {
                 case Step.Gate g -> gate(run, stage, g, rec, start);
                 case Step.Run r -> command(run, stage, r, rec);
+                case Step.Merge m -> merge(run, stage, m, rec);
+                case Step.Attest a -> attest(run, stage, a, rec);
+                case Step.Verify v -> verify(stage, v, rec);
                 case Step.Approval a -> {
                     if (approved(run, stage, a)) {
                         rec.status = RunRecord.PASSED;
@@ -349,20 +368,8 @@ public final class Runner {
             case SECRETS -> SecretsGate.scan(base, targets, start);
             case SARIF -> SarifGate.read(base.resolve(g.sarif()), g.sarif(), g.failOn(), start);
         };
-        Path dir = store.runDir(run.id).resolve(stage.name());
-        Files.createDirectories(dir);
-        String name = g.name() + ".json";
-        try (Writer w = Files.newBufferedWriter(dir.resolve(name))) {
-            new JsonReporter().write(report, w);
-        }
-        try (Writer w = Files.newBufferedWriter(dir.resolve(g.name() + ".sarif"))) {
-            new SarifReporter().write(report, w);
-        }
-        rec.report = stage.name() + "/" + name;
+        writeReports(run, stage, g.name(), report, rec);
         Decision d = report.decision();
-        rec.decision = d.outcome().name();
-        rec.findings = report.active().size();
-        rec.risk = d.totalRisk();
         if (!report.errors().isEmpty()) {
             rec.status = RunRecord.FAILED;
             rec.message = report.errors().size() + " input error" + (report.errors().size() == 1 ? "" : "s") + ": "
@@ -453,6 +460,108 @@ public final class Runner {
         rec.status = RunRecord.PASSED;
         rec.message = rec.outputs.isEmpty() ? "exit code 0" : "exit code 0; " + rec.outputs.size() + " output"
                 + (rec.outputs.size() == 1 ? "" : "s") + " hashed";
+    }
+
+    private void merge(RunRecord run, Stage stage, Step.Merge m, StepRecord rec) throws IOException {
+        List<Path> paths = m.paths().stream().map(p -> spec.baseDir().resolve(p).normalize()).toList();
+        var outcome = new gatehouse.pipeline.merge.SplitOwnershipMerge(clock).run(spec.merge(), paths, Set.of(spec.file().toAbsolutePath()));
+        ScanReport report = outcome.report();
+        writeReports(run, stage, m.name(), report, rec);
+        if (!report.errors().isEmpty()) {
+            rec.status = RunRecord.FAILED;
+            rec.message = report.errors().size() + " input error" + (report.errors().size() == 1 ? "" : "s") + ": " + report.errors().get(0);
+            return;
+        }
+        if (spec.merge().output() != null && Files.isRegularFile(spec.merge().output())) {
+            rec.outputs.put(spec.baseDir().relativize(spec.merge().output()).toString(), sha256(spec.merge().output()));
+        }
+        rec.status = outcome.blocked() ? RunRecord.FAILED : RunRecord.PASSED;
+        rec.message = report.decision().outcome() + " — " + report.decision().reason() + " (" + rec.findings + " finding"
+                + (rec.findings == 1 ? "" : "s") + ")";
+    }
+
+    private void attest(RunRecord run, Stage stage, Step.Attest a, StepRecord rec) throws IOException {
+        var signer = gatehouse.pipeline.attest.Keys.signerFromEnvironment(processEnv, spec.baseDir());
+        if (signer.isEmpty()) {
+            throw new IOException("no signing key for the pipeline's identity: set " + gatehouse.pipeline.attest.Keys.ENV_KEY_FILE
+                    + " (or " + gatehouse.pipeline.attest.Keys.ENV_KEY + ")");
+        }
+        Map<String, String> recorded = new LinkedHashMap<>();
+        for (StageRecord s : run.stages) {
+            for (StepRecord st : s.steps) {
+                recorded.putAll(st.outputs);
+            }
+        }
+        List<Path> subjects = new ArrayList<>();
+        for (String sub : a.subjects()) {
+            Path f = spec.baseDir().resolve(sub).normalize();
+            if (!Files.exists(f)) {
+                throw new IOException("subject " + sub + " does not exist");
+            }
+            String was = recorded.get(sub);
+            if (was != null && Files.isRegularFile(f) && !was.equals(sha256(f))) {
+                rec.status = RunRecord.FAILED;
+                rec.message = "subject " + sub + " changed since the step that made it: not signing it";
+                return;
+            }
+            subjects.add(f);
+        }
+        var provenance = gatehouse.pipeline.attest.Provenance.builder(processEnv.getOrDefault("GATEHOUSE_BUILDER_ID",
+                        gatehouse.pipeline.attest.Provenance.LOCAL_BUILDER_ID))
+                .externalParameter("pipeline", spec.name()).externalParameter("stage", stage.name())
+                .externalParameter("file", spec.baseDir().relativize(spec.file().toAbsolutePath()).toString())
+                .internalParameter("actor", run.actor).invocationId(run.id).startedOn(Instant.parse(run.started))
+                .finishedOn(clock.instant()).build();
+        var envelope = gatehouse.pipeline.attest.Attestor.attest(subjects, provenance, signer.get(), clock);
+        Path out = spec.baseDir().resolve(a.output()).normalize();
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        gatehouse.pipeline.attest.AttestationFile.write(out, envelope);
+        rec.outputs.put(a.output(), sha256(out));
+        rec.status = RunRecord.PASSED;
+        rec.message = "signed " + subjects.size() + " subject" + (subjects.size() == 1 ? "" : "s") + " into " + a.output();
+    }
+
+    private void verify(Stage stage, Step.Verify v, StepRecord rec) throws IOException {
+        Environment env = stage.environment() == null ? null : spec.environments().get(stage.environment());
+        List<Path> keyFiles = !v.keys().isEmpty() ? v.keys().stream().map(k -> spec.baseDir().resolve(k).normalize()).toList()
+                : env == null ? List.of() : env.identity();
+        if (keyFiles.isEmpty()) {
+            throw new IOException("no key to verify against: give verify.keys or the environment's identity");
+        }
+        List<gatehouse.pipeline.attest.TrustedKey> trusted = new ArrayList<>();
+        for (Path k : keyFiles) {
+            trusted.add(gatehouse.pipeline.attest.Keys.publicKey(k));
+        }
+        var entries = gatehouse.pipeline.attest.AttestationFile.read(spec.baseDir().resolve(v.attestation()).normalize());
+        if (entries.isEmpty()) {
+            throw new IOException(v.attestation() + " holds no attestation");
+        }
+        Path[] artifacts = v.artifacts().stream().map(x -> spec.baseDir().resolve(x).normalize()).toArray(Path[]::new);
+        var result = gatehouse.pipeline.attest.Verifier.verify(entries.get(0).envelope(), trusted, artifacts);
+        if (result.verified()) {
+            rec.status = RunRecord.PASSED;
+            rec.message = "signature and " + artifacts.length + " digest" + (artifacts.length == 1 ? "" : "s") + " verified";
+        } else {
+            rec.status = RunRecord.FAILED;
+            rec.message = String.join("; ", result.failures().stream().map(f -> f.message()).toList());
+        }
+    }
+
+    private void writeReports(RunRecord run, Stage stage, String name, ScanReport report, StepRecord rec) throws IOException {
+        Path dir = store.runDir(run.id).resolve(stage.name());
+        Files.createDirectories(dir);
+        try (Writer w = Files.newBufferedWriter(dir.resolve(name + ".json"))) {
+            new JsonReporter().write(report, w);
+        }
+        try (Writer w = Files.newBufferedWriter(dir.resolve(name + ".sarif"))) {
+            new SarifReporter().write(report, w);
+        }
+        rec.report = stage.name() + "/" + name + ".json";
+        rec.decision = report.decision().outcome().name();
+        rec.findings = report.active().size();
+        rec.risk = report.decision().totalRisk();
     }
 
     /** The first output whose file no longer has the digest recorded when it was made, as a reason; or null. */
