@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Automated security controls for delivery pipelines: one policy language (AWS CloudFormation Guard) at commit, in the pipeline, after deploy and at run time.",
         subcommands = {CommandLine.HelpCommand.class, ScanCommand.class, GuardCommand.class,
-                gatehouse.cli.secrets.SecretsCommand.class, gatehouse.cli.secrets.HooksCommand.class, TrainCommand.class})
+                gatehouse.cli.secrets.SecretsCommand.class, gatehouse.cli.secrets.HooksCommand.class, TrainCommand.class,
+                gatehouse.cli.audit.AuditCommand.class})
 public final class Cli implements Runnable {
     private final PrintStream out;
 
