@@ -17,7 +17,7 @@ import net.jqwik.api.constraints.IntRange;
  * Any log stays intact, and any one tampering of any entry is detected. The chain is built exactly as
  * {@link AuditLog#append} builds it (the database round trip is covered by TamperTest); checkpoints every 5 entries.
  */
-class AuditVerifierProperties {
+class AuditVerifierPropertiesTest {
     static final KeyPair KEY = AuditKeys.generate();
     static final AuditKeys.Signer SIGNER = AuditKeys.signer(KEY.getPrivate());
 
