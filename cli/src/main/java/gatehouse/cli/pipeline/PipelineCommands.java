@@ -11,6 +11,10 @@ import gatehouse.pipeline.model.Step;
 import gatehouse.pipeline.run.RunRecord;
 import gatehouse.pipeline.run.RunStore;
 import gatehouse.pipeline.run.Runner;
+import gatehouse.pipeline.audit.AuditKeys;
+import gatehouse.pipeline.audit.AuditLog;
+import gatehouse.pipeline.store.Store;
+import java.util.Map;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,13 +45,36 @@ public final class PipelineCommands {
             return new RunStore(spec.baseDir().resolve(".gatehouse").resolve("runs"));
         }
 
+        private AuditLog audit;
+
+        /**
+         * The runner, recording every decision in the project's audit log (the store at .gatehouse/gatehouse.db,
+         * or $GATEHOUSE_STORE; checkpoints signed when $GATEHOUSE_AUDIT_KEY is set).
+         */
         Runner runner(PipelineSpec spec) {
-            return new Runner(spec, store(spec), (actor, action, subject, result, details) -> { },
-                    System.getenv(), Clock.systemUTC(), line -> Context.err().println(line));
+            Map<String, String> env = System.getenv();
+            if (audit == null) {
+                Store store = Store.open(Store.resolveUrl(null, env, spec.baseDir()), true);
+                AuditKeys.Signer signer = AuditKeys.configuredSigner(null, env);
+                audit = AuditLog.open(store, signer == null ? AuditLog.Options.defaults() : AuditLog.Options.defaults().withSigner(signer));
+            }
+            AuditLog log = audit;
+            return new Runner(spec, store(spec), (actor, action, subject, result, details) -> log.append(actor, action, subject,
+                    result, details), env, Clock.systemUTC(), line -> Context.err().println(line));
         }
 
         @Override
         public Integer call() {
+            try {
+                return executeGuarded();
+            } finally {
+                if (audit != null) {
+                    audit.close();
+                }
+            }
+        }
+
+        private Integer executeGuarded() {
             try {
                 return execute();
             } catch (InputException e) {
@@ -104,7 +131,9 @@ public final class PipelineCommands {
             PipelineSpec spec = spec();
             var out = Context.out();
             out.println("pipeline " + spec.name() + " (" + spec.file() + ")");
-            String blocked = runner(spec).preflightReason();
+            String blocked = new Runner(spec, store(spec), (actor, action, subject, result, details) -> {
+                throw new IllegalStateException("plan records nothing");
+            }, System.getenv(), Clock.systemUTC(), line -> { }).preflightReason();
             for (Stage s : spec.stages()) {
                 var env = s.environment() == null ? null : spec.environments().get(s.environment());
                 out.println("stage " + s.name() + (env == null ? "" : "  [environment " + env.name()

@@ -68,6 +68,12 @@ class PipelineCommandsTest {
         assertThat(show.code()).isZero();
         assertThat(show.out()).contains("stage release  PASSED", "approved release by ann", "app.txt  sha256:");
         assertThat(gatehouse("runs").out()).startsWith(id).contains(" PASSED ");
+
+        Result log = gatehouse("audit", "log");
+        assertThat(log.code()).as(log.err()).isZero();
+        assertThat(log.out()).contains("run.start", "approval", id + "/release", "run.pause", "run.resume", "run.end");
+        Result verify = gatehouse("audit", "verify");
+        assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
     }
 
     @Test
