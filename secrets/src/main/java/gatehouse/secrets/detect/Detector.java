@@ -1,6 +1,6 @@
 package gatehouse.secrets.detect;
 
-import com.google.re2j.Matcher;
+import gatehouse.secrets.regex.Match;
 import gatehouse.secrets.regex.RegexScan;
 import gatehouse.secrets.rules.Allowlist;
 import gatehouse.secrets.rules.RuleSet;
@@ -101,7 +101,7 @@ public final class Detector {
                         fingerprint(rule.id(), f.path(), "")));
                 continue;
             }
-            RegexScan.forEach(rule.regex().get(), rule.regex().prefilter(), text, chars, m -> {
+            RegexScan.forEach(rule.regex().get(), rule.regex().afterOne(), rule.regex().prefilter(), text, chars, m -> {
                 if (m.end() == m.start()) {
                     return;
                 }
@@ -236,7 +236,7 @@ public final class Detector {
     }
 
     /** gitleaks: the configured group; else the first non-empty group; else the whole match. */
-    static String secretOf(SecretRule rule, Matcher m) {
+    static String secretOf(SecretRule rule, Match m) {
         int groups = m.groupCount();
         if (rule.secretGroup() > 0 && rule.secretGroup() <= groups) {
             String g = m.group(rule.secretGroup());
@@ -251,7 +251,7 @@ public final class Detector {
         return m.group();
     }
 
-    private static int secretStart(SecretRule rule, Matcher m, String secret) {
+    private static int secretStart(SecretRule rule, Match m, String secret) {
         int groups = m.groupCount();
         if (rule.secretGroup() > 0 && rule.secretGroup() <= groups && m.start(rule.secretGroup()) >= 0) {
             return m.start(rule.secretGroup());

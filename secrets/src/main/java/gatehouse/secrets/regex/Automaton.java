@@ -354,7 +354,8 @@ final class Automaton {
                     int entry;
                     if (r.max() < 0) {
                         int loop = add(SPLIT, -1, out, -1);
-                        next1[loop] = compile(r.item(), loop);
+                        int body = compile(r.item(), loop); // may grow the arrays: assign after
+                        next1[loop] = body;
                         entry = loop;
                     } else {
                         entry = out;

@@ -11,7 +11,9 @@ import gatehouse.secrets.regex.RegexSyntax.Node;
  *
  * <p>Two automata per regex: an unanchored one, built from a form of the regex that ends where it ends but
  * counts less ({@link RegexSyntax#sameEnds}), finds the earliest end; an anchored one over the whole regex says
- * whether a match can start at a given place. States are sets of NFA states, built on first use per thread
+ * whether a match can start at a given place. Both relax wide repetition ranges to unbounded ones
+ * ({@link RegexSyntax#relaxed}): still a superset, with a handful of states where exact counting would need
+ * one per count. The longest match, which bounds where RE2/J must look, comes from the exact regex. States are sets of NFA states, built on first use per thread
  * and capped: when a text visits too many, the cache is cleared and built again, and after too many clears
  * the prefilter gives up on that text ({@link #UNKNOWN}), so no input can make it slow or large.
  */
@@ -35,11 +37,11 @@ public final class Prefilter {
     public static Prefilter of(String regex) {
         try {
             Node tree = RegexSyntax.parse(regex);
-            Automaton ends = new Automaton(RegexSyntax.sameEnds(tree), false);
+            Automaton ends = new Automaton(RegexSyntax.relaxed(RegexSyntax.sameEnds(tree)), false);
             if (ends.matchesEmpty) {
                 return null;
             }
-            return new Prefilter(ends, new Automaton(tree, true), RegexSyntax.maxChars(tree));
+            return new Prefilter(ends, new Automaton(RegexSyntax.relaxed(tree), true), RegexSyntax.maxChars(tree));
         } catch (RegexSyntax.Unsupported | StackOverflowError e) {
             return null;
         }

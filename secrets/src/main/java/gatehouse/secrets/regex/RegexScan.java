@@ -3,35 +3,56 @@ package gatehouse.secrets.regex;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import java.nio.CharBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Every match of a regex in a text, exactly as RE2/J's {@code while (m.find())} loop gives them, but with RE2/J
- * run only where the {@link Prefilter} says a match can end.
+ * Every match of a regex in a text, exactly as RE2/J's {@code while (m.find())} loop gives them, with RE2/J run
+ * only where the {@link Prefilter} says a match can be, and there anchored.
  *
- * <p>Why it is exact: the prefilter's language contains the regex's, so no match starting at or after
- * {@code p} ends before {@code e}, the earliest end it reports; a match spans at most {@code max} characters,
- * so none starts before {@code e - max}. RE2/J then searches from there in a view of the text cut at
- * {@code e + max + 1}: a match starting at or before {@code e} ends, with the character after it, inside the
- * view, so the cut changes nothing for it, and when RE2/J finds none starting there, none exists — the search
- * goes on after {@code e}. Before RE2/J starts, the places where the anchored automaton says no match can
- * start are skipped (its language too contains the regex's, so nothing is lost), which keeps the NFA off
- * the long stretch before a match that a leading {@code [\w.-]{0,50}} would make it walk. Unbounded regexes
- * search the whole rest of the text from the first candidate.
+ * <p>Why it is exact. The prefilter's languages contain the regex's. No match starting at or after {@code p}
+ * ends before {@code e}, the earliest end the unanchored automaton reports; a match spans at most {@code max}
+ * characters, so none starts before {@code e - max}. RE2/J picks the leftmost start, then its own priority
+ * among the matches starting there; so the places from {@code e - max} to {@code e} are tried in order —
+ * skipping those where the anchored automaton says no match can start — with an anchored RE2/J match at each,
+ * and the first that matches is RE2/J's match. When none does, no match starts before {@code e + 1}, and
+ * the search goes on from there. The anchored match runs on a view of the text that begins one character
+ * early, with the regex behind a {@code (?s:.)} that consumes that character: the NFA then sees the real
+ * character before the match ({@code \b}, {@code ^} and {@code (?m)} decide as they would in the whole text)
+ * while it may not start anywhere else; the view ends at {@code e + max + 1}, past the end of any match
+ * starting at or before {@code e} and the character after it. Anchoring matters: an unanchored NFA keeps
+ * starting threads at every position until a match is found, which costs the square of a long match's
+ * length. Unbounded regexes search the rest of the text with RE2/J from the first candidate.
  */
 public final class RegexScan {
     private RegexScan() {}
 
-    public static void forEach(Pattern pattern, Prefilter prefilter, String text, Consumer<Matcher> sink) {
-        forEach(pattern, prefilter, text, prefilter == null ? null : text.toCharArray(), sink);
+    /** All matches of {@code regex} in {@code text} (for tests and one-off use). */
+    public static List<Match> matches(String regex, String text) {
+        Pattern p = Pattern.compile(regex);
+        List<Match> out = new ArrayList<>();
+        forEach(p, afterOne(regex), Prefilter.of(regex), text, text.toCharArray(), out::add);
+        return out;
     }
 
-    /** @param chars the text's characters, when the caller scans one text with many regexes */
-    public static void forEach(Pattern pattern, Prefilter prefilter, String text, char[] chars, Consumer<Matcher> sink) {
+    /** The pattern {@link #forEach} needs beside the regex itself: the regex behind one consumed character. */
+    public static Pattern afterOne(String regex) {
+        return Pattern.compile("(?s:.)(?:" + regex + ")");
+    }
+
+    /**
+     * @param pattern   the regex
+     * @param afterOne  {@link #afterOne} of it
+     * @param prefilter its prefilter, or null (then plain RE2/J)
+     * @param chars     the text's characters, when the caller scans one text with many regexes
+     */
+    public static void forEach(Pattern pattern, Pattern afterOne, Prefilter prefilter, String text, char[] chars,
+                               Consumer<Match> sink) {
         if (prefilter == null) {
             Matcher m = pattern.matcher(text);
             while (m.find()) {
-                sink.accept(m);
+                sink.accept(of(text, m, 0, 0));
             }
             return;
         }
@@ -51,22 +72,56 @@ public final class RegexScan {
                 if (!whole.find(p)) {
                     return;
                 }
-                sink.accept(whole);
-                p = Math.max(whole.end(), whole.start() + 1);
-                continue;
-            }
-            int from = Math.max(p, e - max);
-            while (from < e && !prefilter.mayStartAt(chars, Math.min(n, e + max + 1), from)) {
-                from++; // no match can start here, so RE2/J need not try
-            }
-            int limit = (int) Math.min(n, (long) e + max + 1);
-            Matcher m = pattern.matcher(limit == n ? text : CharBuffer.wrap(text, 0, limit));
-            if (m.find(from) && m.start() <= e) {
+                Match m = of(text, whole, 0, 0);
                 sink.accept(m);
                 p = Math.max(m.end(), m.start() + 1);
-            } else {
+                continue;
+            }
+            int limit = (int) Math.min(n, (long) e + max + 1);
+            Match found = null;
+            for (int s = Math.max(p, e - max); s <= Math.min(e, n - 1) && found == null; s++) {
+                if (s > 0 && Character.isLowSurrogate(chars[s]) && Character.isHighSurrogate(chars[s - 1])) {
+                    continue; // inside a code point: no match starts here
+                }
+                if (!prefilter.mayStartAt(chars, limit, s)) {
+                    continue;
+                }
+                found = anchoredAt(pattern, afterOne, text, s, limit);
+            }
+            if (found == null) {
                 p = e + 1;
+            } else {
+                sink.accept(found);
+                p = Math.max(found.end(), found.start() + 1);
             }
         }
+    }
+
+    /** RE2/J's match starting exactly at {@code s}, in the text cut at {@code limit}, or null. */
+    private static Match anchoredAt(Pattern pattern, Pattern afterOne, String text, int s, int limit) {
+        if (s == 0) {
+            Matcher m = pattern.matcher(CharBuffer.wrap(text, 0, limit));
+            return m.lookingAt() ? of(text, m, 0, 0) : null;
+        }
+        Matcher m = afterOne.matcher(CharBuffer.wrap(text, s - 1, limit));
+        if (!m.lookingAt()) {
+            return null;
+        }
+        Match r = of(text, m, s - 1, 1);
+        return r.start() == s ? r : null;
+    }
+
+    /** The match in offsets of the whole text; {@code skip} characters of group 0 belong to the prefix. */
+    private static Match of(String text, Matcher m, int offset, int skip) {
+        int g = m.groupCount();
+        int[] spans = new int[2 * (g + 1)];
+        spans[0] = m.start() + offset + skip;
+        spans[1] = m.end() + offset;
+        for (int i = 1; i <= g; i++) {
+            int st = m.start(i);
+            spans[2 * i] = st < 0 ? -1 : st + offset;
+            spans[2 * i + 1] = st < 0 ? -1 : m.end(i) + offset;
+        }
+        return new Match(text, spans);
     }
 }

@@ -130,6 +130,23 @@ final class RegexSyntax {
         };
     }
 
+    /**
+     * A tree accepting a superset with far fewer DFA states: a repetition whose count may vary widely
+     * ({@code {0,50}}, {@code {10,150}}) becomes unbounded ({@code {0,}}, {@code {10,}}). A DFA tracks every
+     * count a bounded range may be at; an unbounded one only needs to know the minimum was reached.
+     */
+    static Node relaxed(Node n) {
+        return switch (n) {
+            case Seq s -> new Seq(s.items().stream().map(RegexSyntax::relaxed).toList());
+            case Alt a -> new Alt(a.options().stream().map(RegexSyntax::relaxed).toList());
+            case Rep r -> new Rep(relaxed(r.item()), r.min(), r.max() >= 0 && r.max() - r.min() > RELAX_SPAN ? -1 : r.max());
+            default -> n;
+        };
+    }
+
+    /** Ranges wider than this are relaxed. */
+    static final int RELAX_SPAN = 4;
+
     static boolean nullable(Node n) {
         return switch (n) {
             case Chars c -> false;

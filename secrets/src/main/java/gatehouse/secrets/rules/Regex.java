@@ -14,6 +14,7 @@ public final class Regex {
     private volatile Pattern pattern;
     /** The {@link Prefilter}, {@link #NO_PREFILTER} when the regex has none, null until first asked. */
     private volatile Object prefilter;
+    private volatile Pattern afterOne;
     private static final Object NO_PREFILTER = new Object();
 
     private Regex(String source, Pattern pattern) {
@@ -38,6 +39,16 @@ public final class Regex {
         if (p == null) {
             p = Pattern.compile(source);
             pattern = p;
+        }
+        return p;
+    }
+
+    /** The regex behind one consumed character, for anchored matching ({@link gatehouse.secrets.regex.RegexScan}). */
+    public Pattern afterOne() {
+        Pattern p = afterOne;
+        if (p == null) {
+            p = gatehouse.secrets.regex.RegexScan.afterOne(source);
+            afterOne = p;
         }
         return p;
     }

@@ -21,10 +21,11 @@ class PrefilterFuzzTest {
         Pattern pattern;
         try {
             pattern = Pattern.compile(regex);
+            RegexScan.afterOne(regex);
         } catch (PatternSyntaxException | IllegalArgumentException e) {
             return;
         }
         Prefilter prefilter = Prefilter.of(regex);
-        assertThat(RegexScanTest.prefiltered(pattern, prefilter, text)).as(regex).isEqualTo(RegexScanTest.plain(pattern, text));
+        assertThat(RegexScanTest.prefiltered(regex, pattern, prefilter, text)).as(regex).isEqualTo(RegexScanTest.plain(pattern, text));
     }
 }

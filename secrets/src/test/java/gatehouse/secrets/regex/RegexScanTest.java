@@ -39,9 +39,15 @@ class RegexScanTest {
         return out;
     }
 
-    static List<String> prefiltered(Pattern p, Prefilter f, String text) {
+    static List<String> prefiltered(String regex, Pattern p, Prefilter f, String text) {
         List<String> out = new ArrayList<>();
-        RegexScan.forEach(p, f, text, m -> out.add(describe(m)));
+        RegexScan.forEach(p, RegexScan.afterOne(regex), f, text, text.toCharArray(), m -> {
+            StringBuilder b = new StringBuilder();
+            for (int g = 0; g <= m.groupCount(); g++) {
+                b.append(m.start(g)).append('-').append(m.end(g)).append(' ');
+            }
+            out.add(b.toString());
+        });
         return out;
     }
 
@@ -84,13 +90,23 @@ class RegexScanTest {
     }
 
     @Test
+    void aLoopWhoseBodyGrowsTheAutomatonIsWiredCorrectly() {
+        // compiling the body of + grows the state arrays; the loop's back edge must land in the grown ones
+        String regex = "(?:x[a-z]{0,400}y)+z";
+        String text = "..x" + "q".repeat(300) + "yxabyz..";
+        Pattern re = Pattern.compile(regex);
+        assertThat(Prefilter.of(regex)).isNotNull();
+        assertThat(prefiltered(regex, re, Prefilter.of(regex), text)).isEqualTo(plain(re, text)).hasSize(1);
+    }
+
+    @Test
     void cachedStatesStayBoundedOnHostileText() {
         // every position starts a new count: the DFA would need ~1000 states; the cache flushes and goes on
         Prefilter p = Prefilter.of("[a-z]{1,1000}[0-9]{2}!");
         String text = "a".repeat(200_000) + "12!";
         assertThat(p.firstEnd(text, 0)).isIn(text.length(), Prefilter.UNKNOWN);
         Pattern re = Pattern.compile("[a-z]{1,1000}[0-9]{2}!");
-        assertThat(prefiltered(re, p, text)).isEqualTo(plain(re, text));
+        assertThat(prefiltered("[a-z]{1,1000}[0-9]{2}!", re, p, text)).isEqualTo(plain(re, text));
     }
 
     @Test
@@ -115,7 +131,7 @@ class RegexScanTest {
             String text = chunk.toString();
             Pattern re = rule.regex().get();
             List<String> expected = plain(re, text);
-            assertThat(prefiltered(re, rule.regex().prefilter(), text)).as(rule.id()).isEqualTo(expected);
+            assertThat(prefiltered(rule.regex().source(), re, rule.regex().prefilter(), text)).as(rule.id()).isEqualTo(expected);
             compared += expected.size();
         }
         assertThat(compared).as("matches compared").isGreaterThan(5000);
@@ -126,7 +142,7 @@ class RegexScanTest {
         SecretRule rule = (SecretRule) c[0];
         String text = (String) c[1];
         Pattern re = rule.regex().get();
-        assertThat(prefiltered(re, rule.regex().prefilter(), text)).as(rule.id()).isEqualTo(plain(re, text));
+        assertThat(prefiltered(rule.regex().source(), re, rule.regex().prefilter(), text)).as(rule.id()).isEqualTo(plain(re, text));
     }
 
     @Provide
