@@ -115,7 +115,15 @@ final class Automaton {
      * {@link #UNKNOWN}.
      */
     int firstEnd(char[] text, int n, int from) {
-        Cache c = cache.get();
+        return firstEnd(cache.get(), text, n, from);
+    }
+
+    /** This thread's states and transitions (a scan that calls {@link #firstEnd} often fetches it once). */
+    Cache cache() {
+        return cache.get();
+    }
+
+    int firstEnd(Cache c, char[] text, int n, int from) {
         c.flushes = 0;
         int[] trans = c.trans;
         boolean[] accept = c.accept;
@@ -203,7 +211,7 @@ final class Automaton {
     }
 
     /** One thread's DFA states and transitions. */
-    private final class Cache {
+    final class Cache {
         final Map<Key, Integer> ids = new HashMap<>();
         int[][] sets = new int[64][];
         boolean[] accept = new boolean[64];

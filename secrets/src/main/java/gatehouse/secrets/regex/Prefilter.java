@@ -74,4 +74,16 @@ public final class Prefilter {
     public boolean mayStartAt(char[] text, int n, int start) {
         return starts.firstEnd(text, n, start) != -1;
     }
+
+    /** {@link #mayStartAt} for one scan: the thread's automaton state fetched once, for many calls. */
+    public Starts starts() {
+        Automaton.Cache c = starts.cache();
+        return (text, n, start) -> starts.firstEnd(c, text, n, start) != -1;
+    }
+
+    /** Where a match may start, for one thread's scan of one text. */
+    @FunctionalInterface
+    public interface Starts {
+        boolean mayStartAt(char[] text, int n, int start);
+    }
 }

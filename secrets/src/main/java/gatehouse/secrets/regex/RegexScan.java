@@ -60,6 +60,7 @@ public final class RegexScan {
         int max = prefilter.maxChars();
         int p = 0;
         Matcher whole = null;
+        Prefilter.Starts starts = prefilter.starts();
         while (p < n) {
             int e = prefilter.firstEnd(chars, n, p);
             if (e == -1) {
@@ -83,7 +84,7 @@ public final class RegexScan {
                 if (s > 0 && Character.isLowSurrogate(chars[s]) && Character.isHighSurrogate(chars[s - 1])) {
                     continue; // inside a code point: no match starts here
                 }
-                if (!prefilter.mayStartAt(chars, limit, s)) {
+                if (!starts.mayStartAt(chars, limit, s)) {
                     continue;
                 }
                 found = anchoredAt(pattern, afterOne, text, s, limit);
