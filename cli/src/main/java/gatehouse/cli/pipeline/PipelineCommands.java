@@ -172,6 +172,11 @@ public final class PipelineCommands {
                 case Step.Attest a -> "sign " + String.join(", ", a.subjects()) + " with the pipeline's key into " + a.output();
                 case Step.Verify v -> "verify " + v.attestation() + " (signature by " + (v.keys().isEmpty() ? "the environment's identity"
                         : String.join(", ", v.keys())) + ", digests of " + String.join(", ", v.artifacts()) + ")";
+                case Step.Validate v -> "validate the deployment: " + String.join(", ", java.util.stream.Stream.concat(
+                        v.liveCommand() == null ? java.util.stream.Stream.<String>empty()
+                                : java.util.stream.Stream.of("live state of `" + v.liveCommand() + "` against " + String.join(", ", v.liveRules())),
+                        v.probes().stream().map(pr -> pr.kind() + " " + pr.target())).toList())
+                        + (v.teardown() == null ? "" : "; on failure: `" + v.teardown() + "`");
                 case Step.Approval a -> "waits for " + a.count() + " approval" + (a.count() == 1 ? "" : "s")
                         + (a.approvers().isEmpty() ? "" : " from " + String.join(", ", a.approvers())) + " (not the change's author)";
             };

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  */
 public final class PipelineLoader {
     public static final String FILE_NAME = "gatehouse.yml";
-    static final Set<String> STEP_KINDS = Set.of("gate", "run", "approval", "merge", "attest", "verify");
+    static final Set<String> STEP_KINDS = Set.of("gate", "run", "approval", "merge", "attest", "verify", "validate");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -312,7 +312,103 @@ public final class PipelineLoader {
                         r.string(vm.get("attestation"), "verify.attestation"), r.strings(vm.get("artifacts"), "verify.artifacts"),
                         vm.get("keys") == null ? List.of() : r.strings(vm.get("keys"), "verify.keys"));
             }
+            case "validate" -> {
+                r.keys(m, Set.of("validate", "name"));
+                MapValue vm = r.map(m.get("validate"), "validate");
+                r.keys(vm, Set.of("live", "probes", "teardown"));
+                String liveCommand = null;
+                List<String> liveRules = List.of();
+                if (vm.get("live") != null) {
+                    MapValue lm = r.map(vm.get("live"), "validate.live");
+                    r.keys(lm, Set.of("command", "rules"));
+                    if (lm.get("command") == null || lm.get("rules") == null) {
+                        throw r.error(lm, "validate.live needs command (printing the live state as JSON) and rules",
+                                "live: {command: aws ec2 describe-security-groups --output json, rules: [policies]}");
+                    }
+                    liveCommand = r.string(lm.get("command"), "validate.live.command");
+                    liveRules = r.strings(lm.get("rules"), "validate.live.rules");
+                }
+                List<Step.Probe> probes = new ArrayList<>();
+                if (vm.get("probes") != null) {
+                    if (!(vm.get("probes") instanceof ListValue pl)) {
+                        throw r.error(vm.get("probes"), "validate.probes must be a list", null);
+                    }
+                    for (Value pv : pl.elements()) {
+                        probes.add(probe(r, file, pv));
+                    }
+                }
+                if (liveCommand == null && probes.isEmpty()) {
+                    throw r.error(vm, "validate needs live or probes", "see docs/pipeline.md");
+                }
+                String teardown = vm.get("teardown") == null ? null : r.string(vm.get("teardown"), "validate.teardown");
+                return new Step.Validate(name == null ? free("validate", taken) : name, at, liveCommand, liveRules,
+                        probes, teardown);
+            }
             default -> throw new IllegalStateException(kind);
+        }
+    }
+
+    private static Step.Probe probe(ConfigReader r, String file, Value v) {
+        MapValue m = r.map(v, "a probe");
+        List<String> kinds = m.entries().keySet().stream().filter(k -> Set.of("tcp", "http", "tls").contains(k)).toList();
+        if (kinds.size() != 1) {
+            throw r.error(m, "a probe is one of tcp, http, tls", "- tcp: 127.0.0.1:22\n  expect: closed");
+        }
+        String kind = kinds.get(0);
+        String target = r.string(m.get(kind), kind);
+        SourceSpan at = span(file, m);
+        switch (kind) {
+            case "tcp" -> {
+                r.keys(m, Set.of("tcp", "expect"));
+                hostPort(r, m.get(kind), target);
+                String expect = m.get("expect") == null ? "open" : r.string(m.get("expect"), "expect");
+                if (!expect.equals("open") && !expect.equals("closed")) {
+                    throw r.error(m.get("expect"), "expect must be open or closed", null);
+                }
+                return new Step.Probe(kind, target, expect, List.of(), List.of(), null, at);
+            }
+            case "http" -> {
+                r.keys(m, Set.of("http", "status", "headers"));
+                if (!target.startsWith("http://") && !target.startsWith("https://")) {
+                    throw r.error(m.get(kind), "an http probe needs an http:// or https:// URL", null);
+                }
+                List<Integer> status = new ArrayList<>();
+                if (m.get("status") == null) {
+                    status.add(200);
+                } else {
+                    Value sv = m.get("status");
+                    for (Value e : sv instanceof ListValue l ? l.elements() : List.of(sv)) {
+                        status.add((int) r.integer(e, "status", 100, 599));
+                    }
+                }
+                List<String> headers = m.get("headers") == null ? List.of() : r.strings(m.get("headers"), "headers");
+                return new Step.Probe(kind, target, null, status, headers, null, at);
+            }
+            default -> {
+                r.keys(m, Set.of("tls", "min_version"));
+                hostPort(r, m.get(kind), target);
+                String min = m.get("min_version") == null ? "TLSv1.2" : r.string(m.get("min_version"), "min_version");
+                if (!List.of("TLSv1.2", "TLSv1.3").contains(min)) {
+                    throw r.error(m.get("min_version"), "min_version must be TLSv1.2 or TLSv1.3", null);
+                }
+                return new Step.Probe(kind, target, null, List.of(), List.of(), min, at);
+            }
+        }
+    }
+
+    private static void hostPort(ConfigReader r, Value at, String target) {
+        int colon = target.lastIndexOf(':');
+        boolean ok = colon > 0 && colon < target.length() - 1;
+        if (ok) {
+            try {
+                int port = Integer.parseInt(target.substring(colon + 1));
+                ok = port > 0 && port < 65536;
+            } catch (NumberFormatException e) {
+                ok = false;
+            }
+        }
+        if (!ok) {
+            throw r.error(at, "expected HOST:PORT, not " + target, "e.g. 127.0.0.1:22");
         }
     }
 

@@ -95,4 +95,24 @@ public sealed interface Step {
             return "verify";
         }
     }
+
+    /**
+     * Checks what was deployed: the live state (a command's JSON or YAML, e.g. {@code aws ec2
+     * describe-security-groups}) against Guard rules — the same rules as the template — and probes against the
+     * deployed endpoints. When anything fails, {@code teardown} runs (as the seed deletes its test stack).
+     */
+    record Validate(String name, SourceSpan at, String liveCommand, List<String> liveRules, List<Probe> probes,
+                    String teardown) implements Step {
+        @Override
+        public String kind() {
+            return "validate";
+        }
+    }
+
+    /**
+     * One probe: {@code tcp} (host:port, expect open or closed), {@code http} (URL, expected status, headers
+     * that must be present) or {@code tls} (host:port, lowest acceptable negotiated protocol).
+     */
+    record Probe(String kind, String target, String expect, List<Integer> status, List<String> headers,
+                 String minTls, SourceSpan at) {}
 }

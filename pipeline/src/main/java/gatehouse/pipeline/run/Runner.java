@@ -330,6 +330,7 @@ public final class Runner {
                 case Step.Merge m -> merge(run, stage, m, rec);
                 case Step.Attest a -> attest(run, stage, a, rec);
                 case Step.Verify v -> verify(stage, v, rec);
+                case Step.Validate v -> validate(run, stage, v, rec);
                 case Step.Approval a -> {
                     if (approved(run, stage, a)) {
                         rec.status = RunRecord.PASSED;
@@ -388,26 +389,7 @@ public final class Runner {
         Path dir = store.runDir(run.id).resolve(stage.name());
         Files.createDirectories(dir);
         Path logFile = dir.resolve(r.name() + ".log");
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", r.command()).directory(spec.baseDir().toFile()).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.clear();
-        env.putAll(processEnv);
-        Set<String> secretVars = new LinkedHashSet<>();
-        spec.secrets().values().forEach(s -> secretVars.add(s.env()));
-        secretVars.forEach(env::remove); // a step sees only the secrets it declares
-        for (String s : r.secrets()) {
-            String v = secretValue(s);
-            if (v == null) {
-                throw new IOException("secret " + s + " has no value: set " + spec.secrets().get(s).env());
-            }
-            env.put(s, v);
-        }
-        env.putAll(r.env());
-        env.put("GATEHOUSE_RUN_ID", run.id);
-        env.put("GATEHOUSE_STAGE", stage.name());
-        if (stage.environment() != null) {
-            env.put("GATEHOUSE_ENVIRONMENT", stage.environment());
-        }
+        ProcessBuilder pb = process(run, stage, r.command(), r.secrets(), r.env());
         Process p = pb.start();
         p.getOutputStream().close();
         Thread copier = Thread.ofPlatform().name("gatehouse-step-log").start(() -> {
@@ -562,6 +544,96 @@ public final class Runner {
         rec.decision = report.decision().outcome().name();
         rec.findings = report.active().size();
         rec.risk = report.decision().totalRisk();
+    }
+
+    /** {@code sh -c command} in the pipeline's directory, seeing only the pipeline secrets it declares. */
+    private ProcessBuilder process(RunRecord run, Stage stage, String command, List<String> secrets, Map<String, String> extra)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", command).directory(spec.baseDir().toFile()).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.clear();
+        env.putAll(processEnv);
+        Set<String> secretVars = new LinkedHashSet<>();
+        spec.secrets().values().forEach(s -> secretVars.add(s.env()));
+        secretVars.forEach(env::remove); // a step sees only the secrets it declares
+        for (String s : secrets) {
+            String v = secretValue(s);
+            if (v == null) {
+                throw new IOException("secret " + s + " has no value: set " + spec.secrets().get(s).env());
+            }
+            env.put(s, v);
+        }
+        env.putAll(extra);
+        env.put("GATEHOUSE_RUN_ID", run.id);
+        env.put("GATEHOUSE_STAGE", stage.name());
+        if (stage.environment() != null) {
+            env.put("GATEHOUSE_ENVIRONMENT", stage.environment());
+        }
+        return pb;
+    }
+
+    private void validate(RunRecord run, Stage stage, Step.Validate v, StepRecord rec) throws IOException {
+        List<String> problems = new ArrayList<>();
+        Path dir = store.runDir(run.id).resolve(stage.name());
+        Files.createDirectories(dir);
+        if (v.liveCommand() != null) {
+            ProcessBuilder pb = process(run, stage, v.liveCommand(), List.of(), Map.of()).redirectErrorStream(false)
+                    .redirectError(dir.resolve(v.name() + ".live.err").toFile());
+            Process p = pb.start();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readNBytes(64 << 20);
+            try {
+                if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                    p.destroyForcibly();
+                    problems.add("live command timed out");
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+            String json = new String(out, StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(v.name() + ".live.json"), masker.mask(json));
+            if (problems.isEmpty() && p.exitValue() != 0) {
+                problems.add("live command exited " + p.exitValue() + " (stderr: " + stage.name() + "/" + v.name() + ".live.err)");
+            } else if (problems.isEmpty()) {
+                try {
+                    problems.addAll(Validation.live("live state of " + stage.name() + "/" + v.name(), json,
+                            v.liveRules().stream().map(x -> spec.baseDir().resolve(x).normalize()).toList()));
+                } catch (InputException e) {
+                    problems.add(e.first().headline());
+                }
+            }
+        }
+        for (Step.Probe probe : v.probes()) {
+            String problem = Validation.probe(probe);
+            if (problem != null) {
+                problems.add(problem);
+            }
+        }
+        if (problems.isEmpty()) {
+            rec.status = RunRecord.PASSED;
+            rec.message = (v.liveCommand() == null ? "" : "live state passes its rules; ") + v.probes().size() + " probe"
+                    + (v.probes().size() == 1 ? "" : "s") + " as expected";
+            return;
+        }
+        rec.status = RunRecord.FAILED;
+        rec.message = String.join("; ", problems);
+        if (v.teardown() != null) {
+            ProcessBuilder pb = process(run, stage, v.teardown(), List.of(), Map.of())
+                    .redirectOutput(dir.resolve(v.name() + ".teardown.log").toFile());
+            Process p = pb.start();
+            p.getOutputStream().close();
+            try {
+                boolean done = p.waitFor(30, TimeUnit.MINUTES);
+                rec.message += done && p.exitValue() == 0 ? "; torn down" : "; TEARDOWN FAILED (log: " + stage.name() + "/"
+                        + v.name() + ".teardown.log)";
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted during teardown");
+            }
+        }
     }
 
     /** The first output whose file no longer has the digest recorded when it was made, as a reason; or null. */
