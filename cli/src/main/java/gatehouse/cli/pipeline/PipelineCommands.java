@@ -177,6 +177,9 @@ public final class PipelineCommands {
                                 : java.util.stream.Stream.of("live state of `" + v.liveCommand() + "` against " + String.join(", ", v.liveRules())),
                         v.probes().stream().map(pr -> pr.kind() + " " + pr.target())).toList())
                         + (v.teardown() == null ? "" : "; on failure: `" + v.teardown() + "`");
+                case Step.Deploy d -> "deploy with the " + d.driver() + " driver: `" + d.command() + "`"
+                        + (d.artifacts().isEmpty() ? "" : " (artifacts " + String.join(", ", d.artifacts()) + " checked by digest)")
+                        + (d.health() == null ? "" : ", healthy at " + d.health());
                 case Step.Approval a -> "waits for " + a.count() + " approval" + (a.count() == 1 ? "" : "s")
                         + (a.approvers().isEmpty() ? "" : " from " + String.join(", ", a.approvers())) + " (not the change's author)";
             };

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  */
 public final class PipelineLoader {
     public static final String FILE_NAME = "gatehouse.yml";
-    static final Set<String> STEP_KINDS = Set.of("gate", "run", "approval", "merge", "attest", "verify", "validate");
+    static final Set<String> STEP_KINDS = Set.of("gate", "run", "approval", "merge", "attest", "verify", "validate", "deploy");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -311,6 +311,36 @@ public final class PipelineLoader {
                 return new Step.Verify(name == null ? free("verify", taken) : name, at,
                         r.string(vm.get("attestation"), "verify.attestation"), r.strings(vm.get("artifacts"), "verify.artifacts"),
                         vm.get("keys") == null ? List.of() : r.strings(vm.get("keys"), "verify.keys"));
+            }
+            case "deploy" -> {
+                r.keys(m, Set.of("deploy", "name"));
+                MapValue dm = r.map(m.get("deploy"), "deploy");
+                r.keys(dm, Set.of("driver", "command", "health", "timeout", "artifacts", "env", "secrets", "teardown"));
+                String driver = dm.get("driver") == null ? "command" : r.string(dm.get("driver"), "deploy.driver");
+                if (!driver.equals("command") && !driver.equals("local")) {
+                    throw r.error(dm.get("driver"), "unknown deploy driver " + driver, "drivers: command, local");
+                }
+                if (dm.get("command") == null) {
+                    throw r.error(dm, "deploy needs command", "deploy: {driver: local, command: java -jar app.jar, health: http://127.0.0.1:8080/health}");
+                }
+                String health = dm.get("health") == null ? null : r.string(dm.get("health"), "deploy.health");
+                if (driver.equals("local") && health == null) {
+                    throw r.error(dm, "a local deployment needs health: the URL that answers once it is up", null);
+                }
+                Map<String, String> env = new LinkedHashMap<>();
+                if (dm.get("env") != null) {
+                    for (Map.Entry<String, Value> e : r.map(dm.get("env"), "deploy.env").entries().entrySet()) {
+                        env.put(e.getKey(), r.string(e.getValue(), "deploy.env." + e.getKey()));
+                    }
+                }
+                List<String> ds = dm.get("secrets") == null ? List.of() : r.strings(dm.get("secrets"), "deploy.secrets");
+                if (dm.get("secrets") != null) {
+                    checkSecrets(r, dm.get("secrets"), ds, secrets);
+                }
+                return new Step.Deploy(name == null ? free("deploy", taken) : name, at, driver, r.string(dm.get("command"), "deploy.command"),
+                        health, Duration.ofSeconds(dm.get("timeout") == null ? 600 : r.integer(dm.get("timeout"), "deploy.timeout", 1, 86400)),
+                        dm.get("artifacts") == null ? List.of() : r.strings(dm.get("artifacts"), "deploy.artifacts"), env, ds,
+                        dm.get("teardown") == null ? null : r.string(dm.get("teardown"), "deploy.teardown"));
             }
             case "validate" -> {
                 r.keys(m, Set.of("validate", "name"));

@@ -115,4 +115,17 @@ public sealed interface Step {
      */
     record Probe(String kind, String target, String expect, List<Integer> status, List<String> headers,
                  String minTls, SourceSpan at) {}
+
+    /**
+     * Deploys with a driver: {@code command} (any CLI) or {@code local} (the artifact as a process on loopback,
+     * healthy when {@code health} answers). The {@code artifacts} must still have the digests recorded by the
+     * steps that made them.
+     */
+    record Deploy(String name, SourceSpan at, String driver, String command, String health, Duration timeout,
+                  List<String> artifacts, Map<String, String> env, List<String> secrets, String teardown) implements Step {
+        @Override
+        public String kind() {
+            return "deploy";
+        }
+    }
 }

@@ -61,6 +61,8 @@ public final class Runner {
     private final Consumer<String> log;
     private final Notifier notifier;
     private final Masker masker;
+    /** What this process deployed, by stage, to undo when validation fails or (ephemeral ones) when the run ends. */
+    private final Map<String, List<gatehouse.pipeline.deploy.DeployDriver.Deployment>> deployments = new LinkedHashMap<>();
 
     /**
      * @param processEnv the environment pipeline secrets are read from and steps inherit (System.getenv())
@@ -190,7 +192,7 @@ public final class Runner {
                     if (step instanceof Step.Verify) {
                         break;
                     }
-                    if (step instanceof Step.Run) {
+                    if (step instanceof Step.Run || step instanceof Step.Deploy) {
                         return stage.at().file() + ":" + step.at().line() + ":" + step.at().column() + ": stage " + stage.name()
                                 + " runs a command in protected environment " + env.name() + " before a verify step: only "
                                 + "artifacts signed by the pipeline's identity may be deployed there";
@@ -205,8 +207,9 @@ public final class Runner {
                 continue;
             }
             for (Step step : stage.steps()) {
-                if (step instanceof Step.Run r) {
-                    for (String s : r.secrets()) {
+                List<String> used = step instanceof Step.Run r ? r.secrets() : step instanceof Step.Deploy d ? d.secrets() : List.of();
+                {
+                    for (String s : used) {
                         if (productionSecret.containsKey(s)) {
                             return stage.at().file() + ":" + step.at().line() + ":" + step.at().column() + ": stage "
                                     + stage.name() + " (" + (env == null ? "no environment" : "environment " + env.name())
@@ -288,6 +291,16 @@ public final class Runner {
     }
 
     private RunRecord finish(RunRecord run, String status, String reason, StageRecord failed) {
+        for (String stage : List.copyOf(deployments.keySet())) {
+            List<gatehouse.pipeline.deploy.DeployDriver.Deployment> ds = deployments.get(stage);
+            for (int i = ds.size() - 1; i >= 0; i--) {
+                if (ds.get(i).ephemeral()) {
+                    String problem = ds.get(i).teardown();
+                    log.accept("stopped " + ds.get(i).describe() + (problem == null ? "" : ": " + problem));
+                    ds.remove(i);
+                }
+            }
+        }
         run.status = status;
         run.reason = masker.mask(reason);
         run.finished = clock.instant().toString();
@@ -331,6 +344,7 @@ public final class Runner {
                 case Step.Attest a -> attest(run, stage, a, rec);
                 case Step.Verify v -> verify(stage, v, rec);
                 case Step.Validate v -> validate(run, stage, v, rec);
+                case Step.Deploy d -> deploy(run, stage, d, rec);
                 case Step.Approval a -> {
                     if (approved(run, stage, a)) {
                         rec.status = RunRecord.PASSED;
@@ -572,6 +586,53 @@ public final class Runner {
         return pb;
     }
 
+    private void deploy(RunRecord run, Stage stage, Step.Deploy d, StepRecord rec) throws IOException {
+        Map<String, String> recorded = new LinkedHashMap<>();
+        for (StageRecord s : run.stages) {
+            for (StepRecord st : s.steps) {
+                recorded.putAll(st.outputs);
+            }
+        }
+        for (String a : d.artifacts()) {
+            String was = recorded.get(a);
+            Path f = spec.baseDir().resolve(a).normalize();
+            if (was == null) {
+                throw new IOException("artifact " + a + " was not made by this run: only outputs whose digests were recorded deploy");
+            }
+            if (!Files.isRegularFile(f) || !was.equals(sha256(f))) {
+                rec.status = RunRecord.FAILED;
+                rec.message = "artifact " + a + " is not what was built (sha256 " + was.substring(0, 12) + "… recorded): not deploying it";
+                return;
+            }
+        }
+        Path dir = store.runDir(run.id).resolve(stage.name());
+        Files.createDirectories(dir);
+        Map<String, String> env = new LinkedHashMap<>(process(run, stage, d.command(), d.secrets(), d.env()).environment());
+        var request = new gatehouse.pipeline.deploy.DeployDriver.Request(spec.baseDir(), d.command(), env, d.health(), d.timeout(),
+                dir.resolve(d.name() + ".log"), d.teardown());
+        gatehouse.pipeline.deploy.DeployDriver driver = d.driver().equals("local") ? new gatehouse.pipeline.deploy.LocalDriver()
+                : new gatehouse.pipeline.deploy.CommandDriver();
+        var deployment = driver.deploy(request);
+        deployments.computeIfAbsent(stage.name(), k -> new ArrayList<>()).add(deployment);
+        rec.report = stage.name() + "/" + d.name() + ".log";
+        rec.status = RunRecord.PASSED;
+        rec.message = "deployed: " + deployment.describe();
+    }
+
+    /** Tears down what this run deployed in a stage, newest first: what happened, or null when nothing was. */
+    private String undeploy(String stage) {
+        List<gatehouse.pipeline.deploy.DeployDriver.Deployment> ds = deployments.remove(stage);
+        if (ds == null || ds.isEmpty()) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = ds.size() - 1; i >= 0; i--) {
+            String problem = ds.get(i).teardown();
+            out.add(problem == null ? "undeployed " + ds.get(i).describe() : "UNDEPLOY FAILED: " + problem);
+        }
+        return String.join("; ", out);
+    }
+
     private void validate(RunRecord run, Stage stage, Step.Validate v, StepRecord rec) throws IOException {
         List<String> problems = new ArrayList<>();
         Path dir = store.runDir(run.id).resolve(stage.name());
@@ -619,6 +680,10 @@ public final class Runner {
         }
         rec.status = RunRecord.FAILED;
         rec.message = String.join("; ", problems);
+        String undone = undeploy(stage.name());
+        if (undone != null) {
+            rec.message += "; " + undone;
+        }
         if (v.teardown() != null) {
             ProcessBuilder pb = process(run, stage, v.teardown(), List.of(), Map.of())
                     .redirectOutput(dir.resolve(v.name() + ".teardown.log").toFile());
