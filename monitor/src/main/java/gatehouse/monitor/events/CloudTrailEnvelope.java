@@ -49,7 +49,8 @@ public final class CloudTrailEnvelope {
         e.put("version", "0");
         String eventId = text(record, "eventID");
         e.put("id", uuid(eventId != null ? "eventID:" + eventId : "record:" + record).toString());
-        e.put("detail-type", DETAIL_TYPES.getOrDefault(text(record, "eventType"), API_CALL));
+        String eventType = text(record, "eventType");
+        e.put("detail-type", eventType == null ? API_CALL : DETAIL_TYPES.getOrDefault(eventType, API_CALL));
         e.put("source", source(text(record, "eventSource")));
         String account = text(record, "recipientAccountId");
         if (account == null) {
