@@ -1,0 +1,176 @@
+package gatehouse.monitor.ingest;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gatehouse.monitor.events.CloudTrailEnvelope;
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Pulls records out of one input stream, one at a time, holding at most one record in memory: a root
+ * {@code {"Records": […]}} object or a root array is walked element by element with the streaming parser; any other
+ * root object is one record (an EventBridge envelope is unwrapped). Several root values in a row (JSON lines, or
+ * concatenated files) are read in turn. Gzip is recognised by its magic bytes, whatever the file is called.
+ */
+final class RecordReader implements Closeable {
+    private static final int GZIP_MAGIC_1 = 0x1f;
+    private static final int GZIP_MAGIC_2 = 0x8b;
+
+    private final String name;
+    private final JsonParser parser;
+    private final ObjectMapper mapper;
+    /** 0: between root values; 1: inside a root array of records; 2: inside the Records array of a root object. */
+    private int state;
+
+    RecordReader(String name, InputStream raw, ObjectMapper mapper) throws IOException {
+        this.name = name;
+        this.mapper = mapper;
+        BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+        in.mark(2);
+        int b1 = in.read();
+        int b2 = in.read();
+        in.reset();
+        InputStream body = b1 == GZIP_MAGIC_1 && b2 == GZIP_MAGIC_2 ? new GZIPInputStream(in, 1 << 16) : in;
+        this.parser = mapper.createParser(body);
+    }
+
+    /** The next record, or null at the end of the stream. */
+    Event next() throws IOException {
+        while (true) {
+            if (state == 0) {
+                JsonToken t = parser.nextToken();
+                if (t == null) {
+                    return null;
+                }
+                if (t == JsonToken.START_ARRAY) {
+                    state = 1;
+                } else if (t == JsonToken.START_OBJECT) {
+                    Event e = rootObject();
+                    if (e != null) {
+                        return e;
+                    }
+                } else {
+                    throw new BadInput("expected a JSON object or array, found " + describe(t), parser.currentTokenLocation());
+                }
+            } else {
+                JsonToken t = parser.nextToken();
+                if (t == JsonToken.END_ARRAY) {
+                    if (state == 2) {
+                        skipRestOfObject();
+                    }
+                    state = 0;
+                } else if (t == JsonToken.START_OBJECT) {
+                    JsonLocation at = parser.currentTokenLocation();
+                    JsonNode record = mapper.readTree(parser);
+                    return event(record, at);
+                } else if (t == null) {
+                    throw new BadInput("unexpected end of input inside an array of records", parser.currentLocation());
+                } else {
+                    throw new BadInput("a record must be a JSON object, found " + describe(t), parser.currentTokenLocation());
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads a root object field by field. A {@code Records} array switches to streaming its elements (the fields
+     * seen so far are dropped: a CloudTrail file has no others); otherwise the object is one record.
+     */
+    private Event rootObject() throws IOException {
+        JsonLocation at = parser.currentTokenLocation();
+        ObjectNode node = mapper.createObjectNode();
+        JsonToken t;
+        while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken v = parser.nextToken();
+            if (v == JsonToken.START_ARRAY && field.equals("Records")) {
+                state = 2;
+                return null;
+            }
+            node.set(field, mapper.readTree(parser));
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new BadInput("unexpected end of input inside an object", parser.currentLocation());
+        }
+        return event(node, at);
+    }
+
+    private void skipRestOfObject() throws IOException {
+        JsonToken t;
+        while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
+            parser.nextToken();
+            parser.skipChildren();
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new BadInput("unexpected end of input after the Records array", parser.currentLocation());
+        }
+    }
+
+    private Event event(JsonNode record, JsonLocation at) {
+        JsonNode detail = CloudTrailEnvelope.unwrap(record);
+        if (detail != null) {
+            record = detail;
+        }
+        JsonNode id = record.get("eventID");
+        return new Event(record, name + ":" + at.getLineNr(), id != null && id.isTextual() ? id.textValue() : null,
+                time(record));
+    }
+
+    private static Instant time(JsonNode record) {
+        for (String f : new String[] {"eventTime", "@timestamp"}) {
+            JsonNode v = record.get(f);
+            if (v != null && v.isTextual()) {
+                try {
+                    return Instant.parse(v.textValue());
+                } catch (DateTimeParseException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String describe(JsonToken t) {
+        return switch (t) {
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            case START_ARRAY -> "an array";
+            default -> t.asString() == null ? t.name() : "'" + t.asString() + "'";
+        };
+    }
+
+    /** The parser's position now, for an I/O error (e.g. a truncated gzip stream) that carries none. */
+    JsonLocation location() {
+        return parser.currentLocation();
+    }
+
+    String name() {
+        return name;
+    }
+
+    @Override
+    public void close() throws IOException {
+        parser.close();
+    }
+
+    /** Input that is valid JSON but not a stream of records. */
+    static final class BadInput extends IOException {
+        final transient JsonLocation location;
+
+        BadInput(String message, JsonLocation location) {
+            super(message);
+            this.location = location;
+        }
+    }
+}
