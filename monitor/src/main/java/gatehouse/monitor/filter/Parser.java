@@ -186,7 +186,34 @@ final class Parser {
             pos += 2;
             items.add(and());
         }
-        return items.size() == 1 ? items.get(0) : new Expr.Or(items.toArray(Expr[]::new));
+        return items.size() == 1 ? items.get(0) : foldEqualities(items);
+    }
+
+    /** Folds the exact string equalities of one OR on the same selector into a {@link Expr.JsonIn}. */
+    private static Expr foldEqualities(List<Expr> items) {
+        Map<String, List<Expr.JsonCond>> bySelector = new java.util.LinkedHashMap<>();
+        for (Expr e : items) {
+            if (e instanceof Expr.JsonCond c && c.test() instanceof Test.Str s && s.wild() == Test.Wild.EXACT && !s.negate()) {
+                bySelector.computeIfAbsent(c.selector().text(), k -> new ArrayList<>()).add(c);
+            }
+        }
+        List<Expr> out = new ArrayList<>();
+        java.util.Set<String> folded = new java.util.HashSet<>();
+        for (Expr e : items) {
+            if (e instanceof Expr.JsonCond c && bySelector.getOrDefault(c.selector().text(), List.of()).size() > 1
+                    && bySelector.get(c.selector().text()).contains(c)) {
+                if (folded.add(c.selector().text())) {
+                    java.util.Set<String> values = new java.util.HashSet<>();
+                    for (Expr.JsonCond x : bySelector.get(c.selector().text())) {
+                        values.add(((Test.Str) x.test()).core());
+                    }
+                    out.add(new Expr.JsonIn(c.selector(), java.util.Set.copyOf(values)));
+                }
+            } else {
+                out.add(e);
+            }
+        }
+        return out.size() == 1 ? out.get(0) : new Expr.Or(out.toArray(Expr[]::new));
     }
 
     private Expr and() {
