@@ -77,6 +77,17 @@ class PipelineCommandsTest {
     }
 
     @Test
+    void theExamplePipelinePlans() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Cli.run(new String[] {"plan", "-f", "../examples/pipeline-demo/gatehouse.yml"},
+                new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Path.of(""));
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("stage release  [environment prod, production, protected]",
+                "parameters ../seed-demo/prod-stack-configuration.json");
+    }
+
+    @Test
     void aBrokenPipelineFileIsOneLineWithItsPlace() throws IOException {
         Files.writeString(dir.resolve("gatehouse.yml"), "version: 1\nstages:\n  - name: a\n    steps: [{run: x, secretz: [A]}]\n");
         Result r = gatehouse("run");
