@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the built artifact as a local process (the embedded test environment: no cloud needed) and waits until
  * its health URL, which must be on loopback, answers 2xx. The process and its children are stopped on
- * teardown and when the run ends.
+ * teardown and when the run ends or pauses.
  */
 public final class LocalDriver implements DeployDriver {
     @Override

@@ -279,6 +279,7 @@ public final class Runner {
     }
 
     private RunRecord pause(RunRecord run, StageRecord sr, Stage stage, Step step, String why) {
+        stopEphemeral(); // a paused run resumes in another process: nothing of this one may be left running
         sr.status = RunRecord.WAITING;
         sr.reason = step.name() + ": " + why;
         run.status = RunRecord.WAITING;
@@ -290,7 +291,8 @@ public final class Runner {
         return run;
     }
 
-    private RunRecord finish(RunRecord run, String status, String reason, StageRecord failed) {
+    /** Stops what lives only as long as this process's part of the run (local deployments). */
+    private void stopEphemeral() {
         for (String stage : List.copyOf(deployments.keySet())) {
             List<gatehouse.pipeline.deploy.DeployDriver.Deployment> ds = deployments.get(stage);
             for (int i = ds.size() - 1; i >= 0; i--) {
@@ -301,6 +303,10 @@ public final class Runner {
                 }
             }
         }
+    }
+
+    private RunRecord finish(RunRecord run, String status, String reason, StageRecord failed) {
+        stopEphemeral();
         run.status = status;
         run.reason = masker.mask(reason);
         run.finished = clock.instant().toString();

@@ -91,6 +91,17 @@ class DeployStepTest {
     }
 
     @Test
+    void aRunThatPausesLeavesNoProcessBehind() throws IOException {
+        Files.writeString(dir.resolve("Server.java"), SERVER);
+        int port = freePort();
+        RunRecord run = run(pipeline(port, "X-Frame-Options", "") + """
+                      - approval:
+                """);
+        assertThat(run.status).as(run.reason).isEqualTo(RunRecord.WAITING);
+        assertThat(listening(port)).isFalse();
+    }
+
+    @Test
     void aFailedValidationUndeploys() throws IOException {
         Files.writeString(dir.resolve("Server.java"), SERVER);
         int port = freePort();
