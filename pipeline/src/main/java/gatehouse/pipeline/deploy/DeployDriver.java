@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * Puts a built change somewhere it runs. The runner verifies the artifacts' digests before calling
  * {@link #deploy}, keeps the returned {@link Deployment}, and calls {@link Deployment#teardown} when validation
- * fails — and, for deployments that live only as long as the run (a local process), when the run ends or pauses for an approval (a paused run resumes in another process).
+ * fails — and, for deployments that live only as long as the run (a local process), when the run ends or
+ * pauses for an approval (a paused run resumes in another process).
  * Drivers: {@code command} (any CLI: aws, terraform, kubectl), {@code local} (the artifact as a process on
  * loopback); a CloudFormation driver implements the same interface (create or update a stack from a change
  * set, wait, delete on teardown).
