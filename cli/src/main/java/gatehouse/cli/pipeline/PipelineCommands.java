@@ -180,8 +180,9 @@ public final class PipelineCommands {
                 case Step.Deploy d -> "deploy with the " + d.driver() + " driver: `" + d.command() + "`"
                         + (d.artifacts().isEmpty() ? "" : " (artifacts " + String.join(", ", d.artifacts()) + " checked by digest)")
                         + (d.health() == null ? "" : ", healthy at " + d.health());
-                case Step.Approval a -> "waits for " + a.count() + " approval" + (a.count() == 1 ? "" : "s")
-                        + (a.approvers().isEmpty() ? "" : " from " + String.join(", ", a.approvers())) + " (not the change's author)";
+                case Step.Approval a -> "waits for " + a.count() + (a.keys().isEmpty() ? "" : " signed") + " approval"
+                        + (a.count() == 1 ? "" : "s") + (a.approvers().isEmpty() ? "" : " from " + String.join(", ", a.approvers()))
+                        + " (not the change's author)";
             };
         }
     }
@@ -248,12 +249,19 @@ public final class PipelineCommands {
         @Option(names = {"-m", "--comment"}, paramLabel = "TEXT", description = "Why")
         String comment;
 
+        @Option(names = "--key", paramLabel = "FILE",
+                description = "Your private key (PEM), for stages whose approvals must be signed (default: $GATEHOUSE_APPROVER_KEY)")
+        String key;
+
         @Override
         int execute() {
             PipelineSpec spec = spec();
             Runner runner = runner(spec);
             String who = as != null ? as : runner.actor();
-            RunRecord r = runner.approve(id, stage, who, comment);
+            String keyFile = key != null ? key : System.getenv("GATEHOUSE_APPROVER_KEY");
+            gatehouse.pipeline.attest.Signer signer = keyFile == null ? null
+                    : gatehouse.pipeline.attest.Keys.signer(Context.resolve(keyFile));
+            RunRecord r = runner.approve(id, stage, who, comment, signer);
             long n = r.approvals.stream().filter(a -> a.stage.equals(stage)).count();
             Context.out().println(who + " approved stage " + stage + " of run " + id + " (" + n + " approval" + (n == 1 ? "" : "s")
                     + "); continue with: gatehouse run --resume " + id);

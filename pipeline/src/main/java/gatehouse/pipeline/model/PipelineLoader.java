@@ -180,7 +180,7 @@ public final class PipelineLoader {
             List<Step> out = new ArrayList<>();
             Set<String> stepNames = new HashSet<>();
             for (Value stv : steps.elements()) {
-                Step step = step(r, displayName, stv, secrets, stepNames);
+                Step step = step(r, displayName, base, stv, secrets, stepNames);
                 if (step instanceof Step.Merge && merge == null) {
                     throw r.error(stv, "a merge step needs the merge: section (owners and their paths)", "see docs/merge.md");
                 }
@@ -195,7 +195,8 @@ public final class PipelineLoader {
     }
 
     /** A step; an unnamed one is named after its kind (or gate), numbered when the stage already has one: run, run-2. */
-    private static Step step(ConfigReader r, String file, Value v, Map<String, SecretSource> secrets, Set<String> taken) {
+    private static Step step(ConfigReader r, String file, Path base, Value v, Map<String, SecretSource> secrets,
+                             Set<String> taken) {
         MapValue m = r.map(v, "a step");
         List<String> kinds = m.entries().keySet().stream().filter(STEP_KINDS::contains).toList();
         if (kinds.size() != 1) {
@@ -262,9 +263,18 @@ public final class PipelineLoader {
                 Value a = m.get("approval");
                 int count = 1;
                 List<String> approvers = List.of();
+                Map<String, Path> keys = new LinkedHashMap<>();
                 if (!(a instanceof NullValue) && !(a instanceof StringValue sv && sv.value().isEmpty())) {
                     MapValue am = r.map(a, "approval");
-                    r.keys(am, Set.of("count", "approvers"));
+                    r.keys(am, Set.of("count", "approvers", "keys"));
+                    if (am.get("keys") != null) {
+                        for (Map.Entry<String, Value> e : r.map(am.get("keys"), "approval.keys").entries().entrySet()) {
+                            keys.put(e.getKey(), base.resolve(r.string(e.getValue(), "approval.keys." + e.getKey())).normalize());
+                        }
+                        if (am.get("approvers") == null) {
+                            approvers = List.copyOf(keys.keySet());
+                        }
+                    }
                     if (am.get("count") != null) {
                         count = (int) r.integer(am.get("count"), "approval.count", 1, 100);
                     }
@@ -276,7 +286,15 @@ public final class PipelineLoader {
                         }
                     }
                 }
-                return new Step.Approval(name == null ? free("approval", taken) : name, at, count, approvers);
+                if (!keys.isEmpty()) {
+                    for (String who : approvers) {
+                        if (!keys.containsKey(who)) {
+                            throw r.error(a, "approver " + who + " has no key under approval.keys",
+                                    "with keys, every approver signs with their own key");
+                        }
+                    }
+                }
+                return new Step.Approval(name == null ? free("approval", taken) : name, at, count, approvers, keys);
             }
             case "merge" -> {
                 r.keys(m, Set.of("merge", "name"));

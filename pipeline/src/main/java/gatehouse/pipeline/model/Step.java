@@ -51,9 +51,12 @@ public sealed interface Step {
 
     /**
      * The run waits here until {@code count} distinct people among {@code approvers} (anyone when empty) approve;
-     * the author of the change cannot approve it.
+     * the author of the change cannot approve it. With {@code keys} (approver → public key file), an approval
+     * counts only with a signature by that approver's own key, checked again whenever the run goes on — so
+     * enforcement holds without a server: editing the run record cannot forge one.
      */
-    record Approval(String name, SourceSpan at, int count, List<String> approvers) implements Step {
+    record Approval(String name, SourceSpan at, int count, List<String> approvers, Map<String, java.nio.file.Path> keys)
+            implements Step {
         @Override
         public String kind() {
             return "approval";

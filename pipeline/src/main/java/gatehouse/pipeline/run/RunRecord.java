@@ -71,12 +71,15 @@ public final class RunRecord {
         public Map<String, String> outputs = new LinkedHashMap<>();
     }
 
-    /** One person's approval of one stage. */
+    /** One person's approval of one stage; signed when the stage's approval step names the approvers' keys. */
     public static final class ApprovalRecord {
         public String stage;
         public String approver;
         public String time;
         public String comment;
+        /** The approver's key id and base64 signature over {@link Runner#approvalText}, or null. */
+        public String keyid;
+        public String signature;
 
         public ApprovalRecord() {}
 

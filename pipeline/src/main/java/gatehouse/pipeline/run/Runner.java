@@ -141,6 +141,24 @@ public final class Runner {
      * the change's author.
      */
     public RunRecord approve(String runId, String stageName, String approver, String comment) {
+        return approve(runId, stageName, approver, comment, null);
+    }
+
+    /**
+     * The text an approver signs: what is approved, by whom, when — so a signature cannot be moved to another
+     * run, stage or person.
+     */
+    public static byte[] approvalText(String runId, String stage, String approver, String time, String comment) {
+        return ("gatehouse-approval/1\n" + runId + "\n" + stage + "\n" + approver + "\n" + time + "\n"
+                + (comment == null ? "" : comment)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@link #approve(String, String, String, String)} signed with the approver's own key, which a stage whose
+     * approval step lists {@code keys} requires: the key must be the one configured for {@code approver}.
+     */
+    public RunRecord approve(String runId, String stageName, String approver, String comment,
+                             gatehouse.pipeline.attest.Signer signer) {
         RunRecord run = load(runId);
         StageRecord sr = run.stage(stageName);
         if (sr == null || !RunRecord.WAITING.equals(sr.status)) {
@@ -159,7 +177,22 @@ public final class Runner {
         if (run.approvals.stream().anyMatch(a -> a.stage.equals(stageName) && a.approver.equalsIgnoreCase(approver))) {
             throw new IllegalStateException(approver + " has already approved stage " + stageName + " of run " + runId);
         }
-        run.approvals.add(new ApprovalRecord(stageName, approver, clock.instant().toString(), comment));
+        ApprovalRecord a = new ApprovalRecord(stageName, approver, clock.instant().toString(), comment);
+        if (rule != null && !rule.keys().isEmpty()) {
+            if (signer == null) {
+                throw new IllegalStateException("stage " + stageName + " needs an approval signed with the approver's own key"
+                        + " (--key FILE or GATEHOUSE_APPROVER_KEY)");
+            }
+            Path keyFile = rule.keys().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(approver))
+                    .map(Map.Entry::getValue).findFirst().orElseThrow();
+            if (!gatehouse.pipeline.attest.Keys.publicKey(keyFile).keyid().equals(signer.keyid())) {
+                throw new IllegalStateException("the key given is not " + approver + "'s (" + spec.baseDir().relativize(keyFile) + ")");
+            }
+            a.keyid = signer.keyid();
+            a.signature = java.util.Base64.getEncoder().encodeToString(
+                    signer.sign(approvalText(run.id, stageName, approver, a.time, comment)));
+        }
+        run.approvals.add(a);
         store.save(run);
         audit.record(approver, "approval", run.id + "/" + stageName, "approved", Map.of("comment", comment == null ? "" : comment));
         return run;
@@ -732,10 +765,31 @@ public final class Runner {
     private boolean approved(RunRecord run, Stage stage, Step step) {
         int needed = step instanceof Step.Approval a ? a.count() : 1;
         List<String> allowed = step instanceof Step.Approval a ? a.approvers() : List.of();
+        Map<String, Path> keys = step instanceof Step.Approval a ? a.keys() : Map.of();
         long n = run.approvals.stream().filter(a -> a.stage.equals(stage.name()))
                 .filter(a -> allowed.isEmpty() || allowed.stream().anyMatch(a.approver::equalsIgnoreCase))
+                .filter(a -> keys.isEmpty() || signedBy(run, a, keys))
                 .map(a -> a.approver.toLowerCase(java.util.Locale.ROOT)).distinct().count();
         return n >= needed;
+    }
+
+    /** Whether the approval carries a valid signature by the key configured for its approver. */
+    private boolean signedBy(RunRecord run, ApprovalRecord a, Map<String, Path> keys) {
+        if (a.signature == null) {
+            return false;
+        }
+        Path keyFile = keys.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(a.approver))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+        if (keyFile == null) {
+            return false;
+        }
+        try {
+            var key = gatehouse.pipeline.attest.Keys.publicKey(keyFile);
+            return gatehouse.pipeline.attest.Verifier.verifySignature(key.type(), key.publicKey(),
+                    approvalText(run.id, a.stage, a.approver, a.time, a.comment), java.util.Base64.getDecoder().decode(a.signature));
+        } catch (IllegalArgumentException e) {
+            return false; // not base64: not a signature
+        }
     }
 
     private static Step.Approval approvalRule(Stage stage, StageRecord sr) {
