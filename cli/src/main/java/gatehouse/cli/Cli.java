@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
                 gatehouse.cli.secrets.SecretsCommand.class, gatehouse.cli.secrets.HooksCommand.class,
                 gatehouse.cli.pipeline.PipelineCommands.Run.class, gatehouse.cli.pipeline.PipelineCommands.Plan.class,
                 gatehouse.cli.pipeline.PipelineCommands.Runs.class, gatehouse.cli.pipeline.PipelineCommands.Show.class,
-                gatehouse.cli.pipeline.PipelineCommands.Approve.class, gatehouse.cli.merge.MergeCommand.class,
+                gatehouse.cli.pipeline.PipelineCommands.Approve.class, gatehouse.cli.pipeline.SecretsFileCommand.class,
+                gatehouse.cli.merge.MergeCommand.class,
                 gatehouse.cli.attest.KeygenCommand.class, gatehouse.cli.attest.AttestCommand.class,
                 gatehouse.cli.attest.VerifyCommand.class, gatehouse.cli.audit.AuditCommand.class, gatehouse.cli.monitor.MonitorCommand.class, TrainCommand.class})
 public final class Cli implements Runnable {

@@ -65,7 +65,7 @@ public final class PipelineLoader {
             throw r.error(doc, "the pipeline file is empty", "a pipeline needs at least: version: 1 and stages");
         }
         MapValue root = r.map(doc, "the top level");
-        r.keys(root, Set.of("version", "name", "environments", "secrets", "notify", "stages", "merge"));
+        r.keys(root, Set.of("version", "name", "environments", "secrets", "secrets_file", "notify", "stages", "merge"));
         Value version = root.get("version");
         if (version == null || !(version instanceof IntValue iv && iv.value() == 1)) {
             throw r.error(version == null ? root : version, "version must be 1", "start the file with: version: 1");
@@ -82,12 +82,13 @@ public final class PipelineLoader {
                             "letters, digits and _, not starting with a digit");
                 }
                 MapValue s = r.map(e.getValue(), "secrets." + sn);
-                r.keys(s, Set.of("env"));
-                if (s.get("env") == null) {
-                    throw r.error(s, "secrets." + sn + " needs env: the variable that holds its value",
-                            "the value itself never goes in gatehouse.yml");
+                r.keys(s, Set.of("env", "file"));
+                if ((s.get("env") == null) == (s.get("file") == null)) {
+                    throw r.error(s, "secrets." + sn + " needs env (the variable that holds its value) or file (its name "
+                            + "in the encrypted secrets file), one of them", "the value itself never goes in gatehouse.yml");
                 }
-                secrets.put(sn, new SecretSource(sn, r.string(s.get("env"), "secrets." + sn + ".env")));
+                secrets.put(sn, new SecretSource(sn, s.get("env") == null ? null : r.string(s.get("env"), "secrets." + sn + ".env"),
+                        s.get("file") == null ? null : r.string(s.get("file"), "secrets." + sn + ".file")));
             }
         }
 
@@ -191,7 +192,9 @@ public final class PipelineLoader {
             }
             stages.add(new Stage(sn, span(displayName, s), env, out));
         }
-        return new PipelineSpec(file, base, name, envs, secrets, notify, stages, merge);
+        Path secretsFile = base.resolve(root.get("secrets_file") == null ? ".gatehouse/secrets.enc"
+                : r.string(root.get("secrets_file"), "secrets_file")).normalize();
+        return new PipelineSpec(file, base, name, envs, secrets, notify, stages, merge, secretsFile);
     }
 
     /** A step; an unnamed one is named after its kind (or gate), numbered when the stage already has one: run, run-2. */

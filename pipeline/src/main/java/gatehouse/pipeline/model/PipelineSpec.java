@@ -12,18 +12,22 @@ import java.util.Map;
  * @param secrets      pipeline secrets by name: where each value comes from (an environment variable)
  * @param notification where reports of a stopped run go
  * @param merge        the split-ownership merge section, or null
+ * @param secretsFile  the encrypted secrets file ({@code secrets_file}, default .gatehouse/secrets.enc)
  */
 public record PipelineSpec(Path file, Path baseDir, String name, Map<String, Environment> environments,
                            Map<String, SecretSource> secrets, Notify notification, List<Stage> stages,
-                           gatehouse.pipeline.merge.MergeSpec merge) {
+                           gatehouse.pipeline.merge.MergeSpec merge, Path secretsFile) {
     public PipelineSpec {
         environments = Map.copyOf(environments);
         secrets = Map.copyOf(secrets);
         stages = List.copyOf(stages);
     }
 
-    /** A secret's value comes from an environment variable of the process running the pipeline. */
-    public record SecretSource(String name, String env) {}
+    /**
+     * Where a secret's value comes from: an environment variable of the process running the pipeline
+     * ({@code env}), or an entry of the encrypted secrets file ({@code fileKey}); exactly one is set.
+     */
+    public record SecretSource(String name, String env, String fileKey) {}
 
     /**
      * Security is told when a run stops: the run's report is copied into {@code reportsDir} and POSTed to

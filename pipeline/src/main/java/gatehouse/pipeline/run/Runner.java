@@ -61,6 +61,9 @@ public final class Runner {
     private final Consumer<String> log;
     private final Notifier notifier;
     private final Masker masker;
+    /** Values from the encrypted secrets file (empty when no secret uses it); a problem reading it, or null. */
+    private final Map<String, String> fileSecrets;
+    private String fileSecretsProblem;
     /** What this process deployed, by stage, to undo when validation fails or (ephemeral ones) when the run ends. */
     private final Map<String, List<gatehouse.pipeline.deploy.DeployDriver.Deployment>> deployments = new LinkedHashMap<>();
 
@@ -76,9 +79,10 @@ public final class Runner {
         this.processEnv = Map.copyOf(processEnv);
         this.clock = clock;
         this.log = log;
+        this.fileSecrets = loadFileSecrets();
         List<String> values = new ArrayList<>();
         for (PipelineSpec.SecretSource s : spec.secrets().values()) {
-            values.add(processEnv.get(s.env()));
+            values.add(secretValue(s.name()));
         }
         this.masker = new Masker(values);
         this.notifier = new Notifier(spec.notification(), secretValue(spec.notification().webhookSecret()), log);
@@ -607,12 +611,19 @@ public final class Runner {
         env.clear();
         env.putAll(processEnv);
         Set<String> secretVars = new LinkedHashSet<>();
-        spec.secrets().values().forEach(s -> secretVars.add(s.env()));
+        spec.secrets().values().stream().filter(s -> s.env() != null).forEach(s -> secretVars.add(s.env()));
+        // no step may decrypt the secrets file itself, sign as the pipeline, seal the audit log or approve
+        secretVars.addAll(List.of(gatehouse.pipeline.secrets.SecretsFile.ENV_KEY, gatehouse.pipeline.secrets.SecretsFile.ENV_KEY_FILE,
+                gatehouse.pipeline.attest.Keys.ENV_KEY, gatehouse.pipeline.attest.Keys.ENV_KEY_FILE, "GATEHOUSE_AUDIT_KEY",
+                "GATEHOUSE_APPROVER_KEY"));
         secretVars.forEach(env::remove); // a step sees only the secrets it declares
         for (String s : secrets) {
             String v = secretValue(s);
             if (v == null) {
-                throw new IOException("secret " + s + " has no value: set " + spec.secrets().get(s).env());
+                PipelineSpec.SecretSource src = spec.secrets().get(s);
+                throw new IOException("secret " + s + " has no value: " + (src.env() != null ? "set " + src.env()
+                        : fileSecretsProblem != null ? fileSecretsProblem
+                        : "no entry " + src.fileKey() + " in " + spec.baseDir().relativize(spec.secretsFile())));
             }
             env.put(s, v);
         }
@@ -817,7 +828,26 @@ public final class Runner {
         if (name == null || !spec.secrets().containsKey(name)) {
             return null;
         }
-        return processEnv.get(spec.secrets().get(name).env());
+        PipelineSpec.SecretSource s = spec.secrets().get(name);
+        return s.env() != null ? processEnv.get(s.env()) : fileSecrets.get(s.fileKey());
+    }
+
+    private Map<String, String> loadFileSecrets() {
+        if (spec.secrets().values().stream().noneMatch(s -> s.fileKey() != null)) {
+            return Map.of();
+        }
+        try {
+            byte[] key = gatehouse.pipeline.secrets.SecretsFile.key(processEnv);
+            if (key == null) {
+                fileSecretsProblem = "no key for " + spec.baseDir().relativize(spec.secretsFile()) + ": set "
+                        + gatehouse.pipeline.secrets.SecretsFile.ENV_KEY + " or " + gatehouse.pipeline.secrets.SecretsFile.ENV_KEY_FILE;
+                return Map.of();
+            }
+            return gatehouse.pipeline.secrets.SecretsFile.read(spec.secretsFile(), key);
+        } catch (IOException e) {
+            fileSecretsProblem = e.getMessage();
+            return Map.of();
+        }
     }
 
     private String author() {
