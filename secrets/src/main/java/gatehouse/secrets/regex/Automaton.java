@@ -123,6 +123,26 @@ final class Automaton {
         return cache.get();
     }
 
+    /**
+     * Anchored: the first place from {@code from} to {@code to} where a match may start (ending by {@code n}), or
+     * -1. A character no match begins with is passed over without running the automaton.
+     */
+    int firstStart(Cache c, char[] text, int n, int from, int to) {
+        for (int s = from; s <= to; s++) {
+            char ch = text[s];
+            if (ch < 128 ? startStays[ch] : startStaysNonAscii) {
+                continue; // anchored, such a character leads nowhere
+            }
+            if (s > 0 && Character.isLowSurrogate(ch) && Character.isHighSurrogate(text[s - 1])) {
+                continue; // inside a code point
+            }
+            if (firstEnd(c, text, n, s) != -1) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
     int firstEnd(Cache c, char[] text, int n, int from) {
         c.flushes = 0;
         int[] trans = c.trans;

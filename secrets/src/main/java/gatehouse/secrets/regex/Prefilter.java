@@ -75,15 +75,16 @@ public final class Prefilter {
         return starts.firstEnd(text, n, start) != -1;
     }
 
-    /** {@link #mayStartAt} for one scan: the thread's automaton state fetched once, for many calls. */
+    /** {@link Starts} for one scan: the thread's automaton state fetched once, for many calls. */
     public Starts starts() {
         Automaton.Cache c = starts.cache();
-        return (text, n, start) -> starts.firstEnd(c, text, n, start) != -1;
+        return (text, n, from, to) -> starts.firstStart(c, text, n, from, to);
     }
 
     /** Where a match may start, for one thread's scan of one text. */
     @FunctionalInterface
     public interface Starts {
-        boolean mayStartAt(char[] text, int n, int start);
+        /** The first place in {@code [from, to]} where a match ending by {@code n} may start, or -1. */
+        int firstStart(char[] text, int n, int from, int to);
     }
 }

@@ -80,12 +80,11 @@ public final class RegexScan {
             }
             int limit = (int) Math.min(n, (long) e + max + 1);
             Match found = null;
-            for (int s = Math.max(p, e - max); s <= Math.min(e, n - 1) && found == null; s++) {
-                if (s > 0 && Character.isLowSurrogate(chars[s]) && Character.isHighSurrogate(chars[s - 1])) {
-                    continue; // inside a code point: no match starts here
-                }
-                if (!starts.mayStartAt(chars, limit, s)) {
-                    continue;
+            int last = Math.min(e, n - 1);
+            for (int s = Math.max(p, e - max); s <= last && found == null; s++) {
+                s = starts.firstStart(chars, limit, s, last); // skips places no match can start (and code point middles)
+                if (s < 0) {
+                    break;
                 }
                 found = anchoredAt(pattern, afterOne, text, s, limit);
             }
