@@ -65,6 +65,18 @@ public final class SecretsFileCommand implements Runnable {
         }
 
         abstract int execute() throws IOException;
+
+        /** Reads the file, lets {@code change} edit the secrets, writes them back under a fresh nonce. */
+        static void edit(PipelineSpec spec, byte[] key, Edit change) throws IOException {
+            Map<String, String> all = SecretsFile.read(spec.secretsFile(), key);
+            change.apply(all);
+            SecretsFile.write(spec.secretsFile(), key, all);
+        }
+
+        @FunctionalInterface
+        interface Edit {
+            void apply(Map<String, String> secrets) throws IOException;
+        }
     }
 
     @Command(name = "keygen", mixinStandardHelpOptions = true, description = "Prints a new random key (base64).")
@@ -89,9 +101,7 @@ public final class SecretsFileCommand implements Runnable {
             if (value.isEmpty()) {
                 throw new IOException("no value on standard input for " + name);
             }
-            Map<String, String> all = SecretsFile.read(spec.secretsFile(), key);
-            all.put(name, value);
-            SecretsFile.write(spec.secretsFile(), key, all);
+            edit(spec, key, all -> all.put(name, value));
             Context.err().println("set " + name + " in " + spec.baseDir().relativize(spec.secretsFile()));
             return ExitCode.OK.code;
         }
@@ -106,11 +116,11 @@ public final class SecretsFileCommand implements Runnable {
         int execute() throws IOException {
             PipelineSpec spec = spec();
             byte[] key = key();
-            Map<String, String> all = SecretsFile.read(spec.secretsFile(), key);
-            if (all.remove(name) == null) {
-                throw new IOException("no secret " + name + " in " + spec.baseDir().relativize(spec.secretsFile()));
-            }
-            SecretsFile.write(spec.secretsFile(), key, all);
+            edit(spec, key, all -> {
+                if (all.remove(name) == null) {
+                    throw new IOException("no secret " + name + " in " + spec.baseDir().relativize(spec.secretsFile()));
+                }
+            });
             return ExitCode.OK.code;
         }
     }
