@@ -207,7 +207,8 @@ public final class PipelineCommands {
         @Override
         int execute() {
             PipelineSpec spec = spec();
-            RunRecord r = store(spec).load(id);
+            RunStore runs = store(spec);
+            RunRecord r = runs.load(id);
             if (r == null) {
                 throw new IllegalArgumentException("no run " + id + " (gatehouse runs lists them)");
             }
@@ -221,7 +222,7 @@ public final class PipelineCommands {
                     out.printf("  %-12s %-8s %s%n", st.name, st.status, st.message == null ? "" : st.message);
                     st.outputs.forEach((k, v) -> out.println("      " + k + "  sha256:" + v));
                     if (st.report != null) {
-                        out.println("      report: " + store(spec).runDir(r.id).resolve(st.report));
+                        out.println("      report: " + runs.runDir(r.id).resolve(st.report));
                     }
                 }
             }

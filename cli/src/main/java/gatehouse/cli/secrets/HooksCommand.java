@@ -40,7 +40,7 @@ public final class HooksCommand implements Runnable {
     static final String MARK = "# gatehouse-managed hook";
     static final String CHAINED = ".gatehouse-chained";
     /** The file (in the repository root) listing fingerprints of accepted findings. */
-    static final String BASELINE = ".gatehouse/secrets-baseline.json";
+    static final String BASELINE = Baseline.PROJECT_FILE;
 
     @Override
     public void run() {
@@ -195,9 +195,8 @@ public final class HooksCommand implements Runnable {
                 Path cwd = Context.baseDir().toAbsolutePath();
                 Git git = new Git(cwd);
                 Path top = Path.of(git.runText("rev-parse", "--show-toplevel").strip());
-                RuleSet rules = Files.isRegularFile(top.resolve(".gitleaks.toml"))
-                        ? new GitleaksConfig(top).load(top.resolve(".gitleaks.toml")) : GitleaksConfig.defaults();
-                Set<String> known = Files.isRegularFile(top.resolve(BASELINE)) ? Baseline.read(top.resolve(BASELINE)) : Set.of();
+                RuleSet rules = GitleaksConfig.forProject(top);
+                Set<String> known = Baseline.readIfPresent(top.resolve(BASELINE));
                 SecretsScanner scanner = new SecretsScanner(new Detector(rules), SecretsScanner.Options.defaults());
                 SecretsScanner.Result result;
                 String what;

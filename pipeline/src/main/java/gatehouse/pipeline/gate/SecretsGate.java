@@ -2,15 +2,13 @@ package gatehouse.pipeline.gate;
 
 import gatehouse.core.finding.Decision;
 import gatehouse.core.finding.ScanReport;
+import gatehouse.iac.scan.ScanConfig;
 import gatehouse.secrets.detect.Detector;
-import gatehouse.secrets.rules.GitleaksConfig;
 import gatehouse.secrets.rules.RuleSet;
-import gatehouse.secrets.scan.Baseline;
 import gatehouse.secrets.scan.SecretsReport;
 import gatehouse.secrets.scan.SecretsScanner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,19 +16,20 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The pipeline's secrets gate: every file under the paths (git-ignored ones skipped), with the project's gitleaks
- * configuration ({@code .gitleaks.toml}) or Gatehouse's rules and its baseline
- * ({@code .gatehouse/secrets-baseline.json}). Any secret not in the baseline fails the gate: a leaked credential
+ * The pipeline's secrets gate: every file under the paths (git-ignored ones skipped), with the rules and baseline
+ * the project's configuration chooses, as {@code gatehouse scan} does ({@link SecretsInScan#rules},
+ * {@link SecretsInScan#baseline}: {@code .gatehouse.yml}'s {@code secrets} section, else {@code .gitleaks.toml} or
+ * Gatehouse's rules and {@code .gatehouse/secrets-baseline.json}). Any secret not in the baseline fails the gate: a leaked credential
  * is not a risk to weigh but a key to rotate.
  */
 public final class SecretsGate {
     private SecretsGate() {}
 
-    public static ScanReport scan(Path baseDir, List<Path> targets, Instant started) {
-        Path config = baseDir.resolve(".gitleaks.toml");
-        RuleSet rules = Files.isRegularFile(config) ? new GitleaksConfig(baseDir).load(config) : GitleaksConfig.defaults();
-        Path baseline = baseDir.resolve(".gatehouse/secrets-baseline.json");
-        Set<String> known = Files.isRegularFile(baseline) ? Baseline.read(baseline) : Set.of();
+    /** @param cfg the project's configuration, whose {@code secrets} section chooses rules and baseline */
+    public static ScanReport scan(ScanConfig cfg, List<Path> targets, Instant started) {
+        Path baseDir = cfg.baseDir();
+        RuleSet rules = SecretsInScan.rules(cfg);
+        Set<String> known = SecretsInScan.baseline(cfg);
         SecretsScanner scanner = new SecretsScanner(new Detector(rules), SecretsScanner.Options.defaults());
         List<SecretsScanner.Hit> hits = new ArrayList<>();
         List<String> scanned = new ArrayList<>();

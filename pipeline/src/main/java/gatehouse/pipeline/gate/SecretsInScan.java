@@ -34,15 +34,23 @@ import java.util.TreeMap;
 public final class SecretsInScan {
     private SecretsInScan() {}
 
+    /** The secret rules a project uses: {@code secrets.rules} of its configuration, else its {@code .gitleaks.toml}, else Gatehouse's. */
+    public static RuleSet rules(ScanConfig cfg) {
+        Path configured = cfg.secrets().rules();
+        return configured != null ? new GitleaksConfig(cfg.baseDir()).load(configured) : GitleaksConfig.forProject(cfg.baseDir());
+    }
+
+    /** The fingerprints a project has accepted: {@code secrets.baseline} of its configuration, else its default baseline. */
+    public static Set<String> baseline(ScanConfig cfg) {
+        Path configured = cfg.secrets().baseline();
+        return Baseline.readIfPresent(configured != null ? configured : cfg.baseDir().resolve(Baseline.PROJECT_FILE));
+    }
+
     /** {@code report} with the secrets found in {@code targets} added, and the decision taken again on all. */
     public static ScanReport merge(ScanReport report, Scanner scanner, ScanConfig cfg, Path cwd, List<Path> targets,
                                    java.util.function.Consumer<String> progress) {
-        ScanConfig.Secrets sc = cfg.secrets();
-        Path rulesFile = sc.rules() != null ? sc.rules() : cfg.baseDir().resolve(".gitleaks.toml");
-        RuleSet rules = sc.rules() != null || Files.isRegularFile(rulesFile)
-                ? new GitleaksConfig(cfg.baseDir()).load(rulesFile) : GitleaksConfig.defaults();
-        Path baselineFile = sc.baseline() != null ? sc.baseline() : cfg.baseDir().resolve(".gatehouse/secrets-baseline.json");
-        Set<String> known = Files.isRegularFile(baselineFile) ? Baseline.read(baselineFile) : Set.of();
+        RuleSet rules = rules(cfg);
+        Set<String> known = baseline(cfg);
         List<PathMatcher> exclude = cfg.exclude().stream()
                 .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
         SecretsScanner secrets = new SecretsScanner(new Detector(rules), new SecretsScanner.Options(16L << 20,

@@ -23,8 +23,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -115,7 +113,7 @@ public final class Runner {
         store.save(run);
         audit.record(run.actor, "run.start", run.id, "started", Map.of("pipeline", spec.name(), "file", run.file));
         log.accept("run " + run.id + " of " + spec.name() + " by " + run.actor);
-        String blocked = preflight();
+        String blocked = preflightReason();
         if (blocked != null) {
             return finish(run, RunRecord.FAILED, blocked, null);
         }
@@ -187,8 +185,10 @@ public final class Runner {
                 throw new IllegalStateException("stage " + stageName + " needs an approval signed with the approver's own key"
                         + " (--key FILE or GATEHOUSE_APPROVER_KEY)");
             }
-            Path keyFile = rule.keys().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(approver))
-                    .map(Map.Entry::getValue).findFirst().orElseThrow();
+            Path keyFile = keyOf(rule.keys(), approver);
+            if (keyFile == null) {
+                throw new IllegalStateException("no key is configured for " + approver + " in stage " + stageName);
+            }
             if (!gatehouse.pipeline.attest.Keys.publicKey(keyFile).keyid().equals(signer.keyid())) {
                 throw new IllegalStateException("the key given is not " + approver + "'s (" + spec.baseDir().relativize(keyFile) + ")");
             }
@@ -210,12 +210,11 @@ public final class Runner {
         return run;
     }
 
-    /** Why the pipeline may not run at all (a non-production stage given a production secret), or null. */
+    /**
+     * Why the pipeline may not run at all, or null: a non-production stage given a production secret, or a
+     * protected environment that runs something before verifying the pipeline's signature.
+     */
     public String preflightReason() {
-        return preflight();
-    }
-
-    private String preflight() {
         Map<String, String> productionSecret = new LinkedHashMap<>();
         for (Environment e : spec.environments().values()) {
             if (e.production()) {
@@ -245,13 +244,11 @@ public final class Runner {
             }
             for (Step step : stage.steps()) {
                 List<String> used = step instanceof Step.Run r ? r.secrets() : step instanceof Step.Deploy d ? d.secrets() : List.of();
-                {
-                    for (String s : used) {
-                        if (productionSecret.containsKey(s)) {
-                            return stage.at().file() + ":" + step.at().line() + ":" + step.at().column() + ": stage "
-                                    + stage.name() + " (" + (env == null ? "no environment" : "environment " + env.name())
-                                    + ") uses secret " + s + " of production environment " + productionSecret.get(s);
-                        }
+                for (String s : used) {
+                    if (productionSecret.containsKey(s)) {
+                        return stage.at().file() + ":" + step.at().line() + ":" + step.at().column() + ": stage "
+                                + stage.name() + " (" + (env == null ? "no environment" : "environment " + env.name())
+                                + ") uses secret " + s + " of production environment " + productionSecret.get(s);
                     }
                 }
             }
@@ -423,23 +420,10 @@ public final class Runner {
         ScanReport report = switch (g.scanner()) {
             case POLICY -> new PolicyScan(base, targets, ScanConfig.load(base.resolve(ScanConfig.FILE_NAME)), true,
                     env == null ? List.of() : env.rules(), env == null ? null : env.parameters(), true).run(clock, null);
-            case SECRETS -> SecretsGate.scan(base, targets, start);
+            case SECRETS -> SecretsGate.scan(ScanConfig.load(base.resolve(ScanConfig.FILE_NAME)), targets, start);
             case SARIF -> SarifGate.read(base.resolve(g.sarif()), g.sarif(), g.failOn(), start);
         };
-        writeReports(run, stage, g.name(), report, rec);
-        Decision d = report.decision();
-        if (!report.errors().isEmpty()) {
-            rec.status = RunRecord.FAILED;
-            rec.message = report.errors().size() + " input error" + (report.errors().size() == 1 ? "" : "s") + ": "
-                    + report.errors().get(0);
-            return;
-        }
-        rec.status = switch (d.outcome()) {
-            case PASS -> RunRecord.PASSED;
-            case NEEDS_APPROVAL -> RunRecord.WAITING;
-            case FAIL -> RunRecord.FAILED;
-        };
-        rec.message = d.outcome() + " — " + d.reason() + " (" + rec.findings + " finding" + (rec.findings == 1 ? "" : "s") + ")";
+        decide(run, stage, g.name(), report, rec);
     }
 
     private void command(RunRecord run, Stage stage, Step.Run r, StepRecord rec) throws IOException {
@@ -494,7 +478,7 @@ public final class Runner {
                 rec.message = "declared output " + out + " was not produced";
                 return;
             }
-            rec.outputs.put(out, sha256(f));
+            rec.outputs.put(out, gatehouse.pipeline.attest.Digests.sha256File(f));
         }
         rec.status = RunRecord.PASSED;
         rec.message = rec.outputs.isEmpty() ? "exit code 0" : "exit code 0; " + rec.outputs.size() + " output"
@@ -504,19 +488,11 @@ public final class Runner {
     private void merge(RunRecord run, Stage stage, Step.Merge m, StepRecord rec) throws IOException {
         List<Path> paths = m.paths().stream().map(p -> spec.baseDir().resolve(p).normalize()).toList();
         var outcome = new gatehouse.pipeline.merge.SplitOwnershipMerge(clock).run(spec.merge(), paths, Set.of(spec.file().toAbsolutePath()));
-        ScanReport report = outcome.report();
-        writeReports(run, stage, m.name(), report, rec);
-        if (!report.errors().isEmpty()) {
-            rec.status = RunRecord.FAILED;
-            rec.message = report.errors().size() + " input error" + (report.errors().size() == 1 ? "" : "s") + ": " + report.errors().get(0);
-            return;
+        decide(run, stage, m.name(), outcome.report(), rec);
+        if (outcome.report().errors().isEmpty() && spec.merge().output() != null && Files.isRegularFile(spec.merge().output())) {
+            rec.outputs.put(spec.baseDir().relativize(spec.merge().output()).toString(),
+                    gatehouse.pipeline.attest.Digests.sha256File(spec.merge().output()));
         }
-        if (spec.merge().output() != null && Files.isRegularFile(spec.merge().output())) {
-            rec.outputs.put(spec.baseDir().relativize(spec.merge().output()).toString(), sha256(spec.merge().output()));
-        }
-        rec.status = outcome.blocked() ? RunRecord.FAILED : RunRecord.PASSED;
-        rec.message = report.decision().outcome() + " — " + report.decision().reason() + " (" + rec.findings + " finding"
-                + (rec.findings == 1 ? "" : "s") + ")";
     }
 
     private void attest(RunRecord run, Stage stage, Step.Attest a, StepRecord rec) throws IOException {
@@ -525,12 +501,7 @@ public final class Runner {
             throw new IOException("no signing key for the pipeline's identity: set " + gatehouse.pipeline.attest.Keys.ENV_KEY_FILE
                     + " (or " + gatehouse.pipeline.attest.Keys.ENV_KEY + ")");
         }
-        Map<String, String> recorded = new LinkedHashMap<>();
-        for (StageRecord s : run.stages) {
-            for (StepRecord st : s.steps) {
-                recorded.putAll(st.outputs);
-            }
-        }
+        Map<String, String> recorded = recordedOutputs(run);
         List<Path> subjects = new ArrayList<>();
         for (String sub : a.subjects()) {
             Path f = spec.baseDir().resolve(sub).normalize();
@@ -538,7 +509,7 @@ public final class Runner {
                 throw new IOException("subject " + sub + " does not exist");
             }
             String was = recorded.get(sub);
-            if (was != null && Files.isRegularFile(f) && !was.equals(sha256(f))) {
+            if (was != null && Files.isRegularFile(f) && !was.equals(gatehouse.pipeline.attest.Digests.sha256File(f))) {
                 rec.status = RunRecord.FAILED;
                 rec.message = "subject " + sub + " changed since the step that made it: not signing it";
                 return;
@@ -557,7 +528,7 @@ public final class Runner {
             Files.createDirectories(out.getParent());
         }
         gatehouse.pipeline.attest.AttestationFile.write(out, envelope);
-        rec.outputs.put(a.output(), sha256(out));
+        rec.outputs.put(a.output(), gatehouse.pipeline.attest.Digests.sha256File(out));
         rec.status = RunRecord.PASSED;
         rec.message = "signed " + subjects.size() + " subject" + (subjects.size() == 1 ? "" : "s") + " into " + a.output();
     }
@@ -586,6 +557,27 @@ public final class Runner {
             rec.status = RunRecord.FAILED;
             rec.message = String.join("; ", result.failures().stream().map(f -> f.message()).toList());
         }
+    }
+
+    /**
+     * A scanning step's outcome from its report: written (JSON and SARIF) into the run, input errors fail it, else
+     * the decision does — PASS passes, NEEDS_APPROVAL waits, FAIL fails.
+     */
+    private void decide(RunRecord run, Stage stage, String name, ScanReport report, StepRecord rec) throws IOException {
+        writeReports(run, stage, name, report, rec);
+        if (!report.errors().isEmpty()) {
+            rec.status = RunRecord.FAILED;
+            rec.message = report.errors().size() + " input error" + (report.errors().size() == 1 ? "" : "s") + ": "
+                    + report.errors().get(0);
+            return;
+        }
+        Decision d = report.decision();
+        rec.status = switch (d.outcome()) {
+            case PASS -> RunRecord.PASSED;
+            case NEEDS_APPROVAL -> RunRecord.WAITING;
+            case FAIL -> RunRecord.FAILED;
+        };
+        rec.message = d.outcome() + " — " + d.reason() + " (" + rec.findings + " finding" + (rec.findings == 1 ? "" : "s") + ")";
     }
 
     private void writeReports(RunRecord run, Stage stage, String name, ScanReport report, StepRecord rec) throws IOException {
@@ -637,19 +629,14 @@ public final class Runner {
     }
 
     private void deploy(RunRecord run, Stage stage, Step.Deploy d, StepRecord rec) throws IOException {
-        Map<String, String> recorded = new LinkedHashMap<>();
-        for (StageRecord s : run.stages) {
-            for (StepRecord st : s.steps) {
-                recorded.putAll(st.outputs);
-            }
-        }
+        Map<String, String> recorded = recordedOutputs(run);
         for (String a : d.artifacts()) {
             String was = recorded.get(a);
             Path f = spec.baseDir().resolve(a).normalize();
             if (was == null) {
                 throw new IOException("artifact " + a + " was not made by this run: only outputs whose digests were recorded deploy");
             }
-            if (!Files.isRegularFile(f) || !was.equals(sha256(f))) {
+            if (!Files.isRegularFile(f) || !was.equals(gatehouse.pipeline.attest.Digests.sha256File(f))) {
                 rec.status = RunRecord.FAILED;
                 rec.message = "artifact " + a + " is not what was built (sha256 " + was.substring(0, 12) + "… recorded): not deploying it";
                 return;
@@ -751,6 +738,17 @@ public final class Runner {
         }
     }
 
+    /** Every output this run has hashed so far: path (relative to the pipeline directory) → SHA-256. */
+    private static Map<String, String> recordedOutputs(RunRecord run) {
+        Map<String, String> recorded = new LinkedHashMap<>();
+        for (StageRecord s : run.stages) {
+            for (StepRecord st : s.steps) {
+                recorded.putAll(st.outputs);
+            }
+        }
+        return recorded;
+    }
+
     /** The first output whose file no longer has the digest recorded when it was made, as a reason; or null. */
     String changedOutputs(RunRecord run) {
         for (StageRecord s : run.stages) {
@@ -759,7 +757,7 @@ public final class Runner {
                     Path f = spec.baseDir().resolve(o.getKey()).normalize();
                     String now;
                     try {
-                        now = Files.isRegularFile(f) ? sha256(f) : "missing";
+                        now = Files.isRegularFile(f) ? gatehouse.pipeline.attest.Digests.sha256File(f) : "missing";
                     } catch (IOException e) {
                         now = "unreadable";
                     }
@@ -789,8 +787,7 @@ public final class Runner {
         if (a.signature == null) {
             return false;
         }
-        Path keyFile = keys.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(a.approver))
-                .map(Map.Entry::getValue).findFirst().orElse(null);
+        Path keyFile = keyOf(keys, a.approver);
         if (keyFile == null) {
             return false;
         }
@@ -801,6 +798,12 @@ public final class Runner {
         } catch (IllegalArgumentException e) {
             return false; // not base64: not a signature
         }
+    }
+
+    /** The key configured for an approver (names compare case-insensitively), or null. */
+    private static Path keyOf(Map<String, Path> keys, String approver) {
+        return keys.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(approver)).map(Map.Entry::getValue)
+                .findFirst().orElse(null);
     }
 
     private static Step.Approval approvalRule(Stage stage, StageRecord sr) {
@@ -886,22 +889,6 @@ public final class Runner {
             return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
         } catch (IOException e) {
             return "(no log)";
-        }
-    }
-
-    static String sha256(Path f) throws IOException {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            try (var in = Files.newInputStream(f)) {
-                byte[] buf = new byte[1 << 16];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    md.update(buf, 0, n);
-                }
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -67,14 +67,6 @@ public final class Prefilter {
         return ends.firstEnd(text, n, from);
     }
 
-    /**
-     * Whether a match may start exactly at {@code start} and end by {@code n}: false only when none can; an
-     * undecidable case answers true.
-     */
-    public boolean mayStartAt(char[] text, int n, int start) {
-        return starts.firstEnd(text, n, start) != -1;
-    }
-
     /** {@link Starts} for one scan: the thread's automaton state fetched once, for many calls. */
     public Starts starts() {
         Automaton.Cache c = starts.cache();

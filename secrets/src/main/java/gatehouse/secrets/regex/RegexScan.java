@@ -3,8 +3,6 @@ package gatehouse.secrets.regex;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import java.nio.CharBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -27,14 +25,6 @@ import java.util.function.Consumer;
  */
 public final class RegexScan {
     private RegexScan() {}
-
-    /** All matches of {@code regex} in {@code text} (for tests and one-off use). */
-    public static List<Match> matches(String regex, String text) {
-        Pattern p = Pattern.compile(regex);
-        List<Match> out = new ArrayList<>();
-        forEach(p, afterOne(regex), Prefilter.of(regex), text, text.toCharArray(), out::add);
-        return out;
-    }
 
     /** The pattern {@link #forEach} needs beside the regex itself: the regex behind one consumed character. */
     public static Pattern afterOne(String regex) {

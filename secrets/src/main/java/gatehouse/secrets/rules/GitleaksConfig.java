@@ -48,6 +48,15 @@ public final class GitleaksConfig {
         this.lazy = lazy;
     }
 
+    /** The configuration a project keeps at its root, as gitleaks names it. */
+    public static final String PROJECT_FILE = ".gitleaks.toml";
+
+    /** The rules of the project at {@code dir}: its {@link #PROJECT_FILE} when there is one, else Gatehouse's defaults. */
+    public static RuleSet forProject(Path dir) {
+        Path local = dir.resolve(PROJECT_FILE);
+        return Files.isRegularFile(local) ? new GitleaksConfig(dir).load(local) : defaults();
+    }
+
     /** Gatehouse's default rules (cached; immutable). */
     public static RuleSet defaults() {
         RuleSet d = defaults;

@@ -53,6 +53,14 @@ public final class Baseline {
         }
     }
 
+    /** Where a project keeps its baseline, relative to its root. */
+    public static final String PROJECT_FILE = ".gatehouse/secrets-baseline.json";
+
+    /** The fingerprints in {@code file}, or none when there is no such file. */
+    public static Set<String> readIfPresent(Path file) {
+        return Files.isRegularFile(file) ? read(file) : Set.of();
+    }
+
     public static Set<String> read(Path file) {
         JsonNode root;
         try {
