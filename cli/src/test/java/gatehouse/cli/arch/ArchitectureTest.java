@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * <pre>
  * core &lt;- guard &lt;- iac &lt;- pipeline &lt;- server &lt;- cli
  * core &lt;- secrets &lt;- pipeline;  core, guard &lt;- monitor &lt;- server;  core &lt;- aws &lt;- pipeline, monitor
+ * core &lt;- store (the database and the audit log, gatehouse.store and gatehouse.audit) &lt;- pipeline, monitor
  * </pre>
  * plus the package rules of STYLE.md: {@code internal} packages are private to their module, and the
  * Guard AST knows nothing of parsing or evaluation. Layers for modules not built yet are optional, so
@@ -49,6 +50,7 @@ class ArchitectureTest {
                 .layer("iac").definedBy("gatehouse.iac..")
                 .layer("secrets").definedBy("gatehouse.secrets..")
                 .layer("aws").definedBy("gatehouse.aws..")
+                .layer("store").definedBy("gatehouse.store..", "gatehouse.audit..")
                 .layer("monitor").definedBy("gatehouse.monitor..")
                 .layer("pipeline").definedBy("gatehouse.pipeline..")
                 .layer("server").definedBy("gatehouse.server..")
@@ -57,6 +59,7 @@ class ArchitectureTest {
                 .whereLayer("server").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("pipeline").mayOnlyBeAccessedByLayers("server", "cli")
                 .whereLayer("monitor").mayOnlyBeAccessedByLayers("server", "cli")
+                .whereLayer("store").mayOnlyBeAccessedByLayers("pipeline", "monitor", "server", "cli")
                 .whereLayer("aws").mayOnlyBeAccessedByLayers("pipeline", "monitor", "server", "cli")
                 .whereLayer("iac").mayOnlyBeAccessedByLayers("pipeline", "server", "cli")
                 .whereLayer("secrets").mayOnlyBeAccessedByLayers("pipeline", "server", "cli")
@@ -74,7 +77,7 @@ class ArchitectureTest {
 
     @Test
     void internalPackagesArePrivateToTheirModule() {
-        for (String module : new String[] {"core", "guard", "iac", "secrets", "aws", "monitor", "pipeline", "server", "cli"}) {
+        for (String module : new String[] {"core", "guard", "iac", "secrets", "store", "audit", "aws", "monitor", "pipeline", "server", "cli"}) {
             noClasses().that().resideOutsideOfPackage("gatehouse." + module + "..")
                     .should().dependOnClassesThat().resideInAPackage("gatehouse." + module + "..internal..")
                     .allowEmptyShould(true)

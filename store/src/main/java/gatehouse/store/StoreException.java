@@ -1,4 +1,4 @@
-package gatehouse.pipeline.store;
+package gatehouse.store;
 
 /**
  * The store could not be opened, migrated, read or written. The message is one line fit for a user (the URL in it

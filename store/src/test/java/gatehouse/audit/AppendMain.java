@@ -1,6 +1,6 @@
-package gatehouse.pipeline.audit;
+package gatehouse.audit;
 
-import gatehouse.pipeline.store.Store;
+import gatehouse.store.Store;
 import java.util.Map;
 
 /** A separate process appending to a store: {@code AppendMain URL ACTOR COUNT}. Used by the concurrency test. */

@@ -1,4 +1,4 @@
-package gatehouse.pipeline.audit;
+package gatehouse.audit;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package gatehouse.pipeline.audit;
+package gatehouse.audit;
 
 import java.security.PublicKey;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package gatehouse.pipeline.store;
+package gatehouse.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package gatehouse.pipeline.store;
+package gatehouse.store;
 
 import java.sql.Connection;
 import java.sql.Driver;

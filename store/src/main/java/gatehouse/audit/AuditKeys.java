@@ -1,4 +1,4 @@
-package gatehouse.pipeline.audit;
+package gatehouse.audit;
 
 import gatehouse.core.Diagnostic;
 import gatehouse.core.InputException;

@@ -1,4 +1,4 @@
-package gatehouse.pipeline.audit;
+package gatehouse.audit;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,8 +1,8 @@
-package gatehouse.pipeline.audit;
+package gatehouse.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gatehouse.pipeline.store.Store;
+import gatehouse.store.Store;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.sql.Connection;

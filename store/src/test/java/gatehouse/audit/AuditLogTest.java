@@ -1,9 +1,9 @@
-package gatehouse.pipeline.audit;
+package gatehouse.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import gatehouse.pipeline.store.Store;
+import gatehouse.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;

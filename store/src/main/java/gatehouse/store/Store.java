@@ -1,4 +1,4 @@
-package gatehouse.pipeline.store;
+package gatehouse.store;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -197,7 +197,7 @@ public final class Store {
             Flyway.configure(Store.class.getClassLoader())
                     .dataSource(new StoreDataSource())
                     .locations("classpath:db/migration")
-                    .loggers(gatehouse.pipeline.store.internal.QuietFlywayLogs.class.getName())
+                    .loggers(gatehouse.store.internal.QuietFlywayLogs.class.getName())
                     .cleanDisabled(true)
                     .validateMigrationNaming(true)
                     .load()

@@ -1,4 +1,4 @@
-package gatehouse.pipeline.store.internal;
+package gatehouse.store.internal;
 
 import org.flywaydb.core.api.logging.Log;
 import org.flywaydb.core.api.logging.LogCreator;

@@ -2,6 +2,6 @@
  * The store: one JDBC database for everything Gatehouse must remember between runs (today the audit log; later
  * runs and approvals). SQLite embedded by default, PostgreSQL by URL, schema versions applied by Flyway from
  * {@code db/migration}. Dialect differences (connection settings, the append lock) live in {@link
- * gatehouse.pipeline.store.Dialect} and nowhere else.
+ * gatehouse.store.Dialect} and nowhere else.
  */
-package gatehouse.pipeline.store;
+package gatehouse.store;

@@ -1,4 +1,4 @@
-package gatehouse.pipeline.audit;
+package gatehouse.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,7 @@
-package gatehouse.pipeline.audit;
+package gatehouse.audit;
 
-import gatehouse.pipeline.store.Store;
-import gatehouse.pipeline.store.StoreException;
+import gatehouse.store.Store;
+import gatehouse.store.StoreException;
 import java.security.PublicKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

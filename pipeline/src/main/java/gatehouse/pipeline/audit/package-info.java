@@ -1,7 +1,0 @@
-/**
- * The tamper-evident audit log (DESIGN.md "Audit log", docs/audit.md): an append-only SHA-256 hash chain of
- * {@link gatehouse.pipeline.audit.AuditEntry entries} in the store, sealed by Ed25519-signed {@link
- * gatehouse.pipeline.audit.Checkpoint checkpoints}, checked by {@link gatehouse.pipeline.audit.AuditVerifier} against
- * the store or a JSON-lines export.
- */
-package gatehouse.pipeline.audit;
