@@ -36,7 +36,7 @@ import org.flywaydb.core.Flyway;
  */
 public final class Store {
     /** The highest {@code V<n>} script in {@code db/migration}; a test keeps the two equal. */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     /** Where the default SQLite store lives, relative to the project root. */
     public static final String DEFAULT_PATH = ".gatehouse/gatehouse.db";
@@ -152,8 +152,13 @@ public final class Store {
 
     private static int appliedVersion(Connection c) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
+        // Only the connection's own schema counts: on PostgreSQL several stores may share one database, one per
+        // schema (currentSchema=... in the URL), and another store's history table says nothing about this one.
+        String schema = c.getSchema();
+        String pattern = schema == null ? null : schema.replace("_", md.getSearchStringEscape() + "_")
+                .replace("%", md.getSearchStringEscape() + "%");
         boolean exists;
-        try (ResultSet rs = md.getTables(null, null, HISTORY, null)) {
+        try (ResultSet rs = md.getTables(null, pattern, HISTORY, null)) {
             exists = rs.next();
         }
         if (!exists) {

@@ -3,7 +3,9 @@ package gatehouse.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gatehouse.store.EachStore;
 import gatehouse.store.Store;
+import gatehouse.store.TestStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -22,22 +24,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The audit log on real SQLite files: the chain, durability, checkpoints, concurrent writers, queries. */
+/**
+ * The audit log on a real SQLite file and a real PostgreSQL server ({@link EachStore}): the chain, durability,
+ * checkpoints, concurrent writers in threads and in separate processes, queries.
+ */
 class AuditLogTest {
-    @TempDir
-    Path dir;
-
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-05-01T10:00:00.123Z"), ZoneOffset.UTC);
 
-    Store store() {
-        return Store.open("jdbc:sqlite:" + dir.resolve("gatehouse.db"), true);
-    }
-
-    @Test
-    void appendsAChainAndTheEntryIsCommittedBeforeAppendReturns() throws Exception {
-        Store store = store();
+    @EachStore
+    void appendsAChainAndTheEntryIsCommittedBeforeAppendReturns(TestStore t) throws Exception {
+        Store store = t.open();
         try (AuditLog log = AuditLog.open(store, new AuditLog.Options(null, 100, CLOCK))) {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("run", 42);
@@ -80,11 +77,11 @@ class AuditLogTest {
         assertThat(shifted.hash()).isNotEqualTo(e.hash());
     }
 
-    @Test
-    void checkpointsEveryNEntriesAndOnDemandWithAVerifiableSignature() {
+    @EachStore
+    void checkpointsEveryNEntriesAndOnDemandWithAVerifiableSignature(TestStore t) {
         KeyPair kp = AuditKeys.generate();
         AuditKeys.Signer signer = AuditKeys.signer(kp.getPrivate());
-        try (AuditLog log = AuditLog.open(store(), new AuditLog.Options(signer, 3, CLOCK))) {
+        try (AuditLog log = AuditLog.open(t.open(), new AuditLog.Options(signer, 3, CLOCK))) {
             for (int i = 0; i < 7; i++) {
                 log.append("ci", "step", "s" + i, "ok", Map.of());
             }
@@ -105,9 +102,9 @@ class AuditLogTest {
         }
     }
 
-    @Test
-    void withoutAKeyNoCheckpointsAreWrittenAndVerifySaysWhatItCannotSee() {
-        try (AuditLog log = AuditLog.open(store())) {
+    @EachStore
+    void withoutAKeyNoCheckpointsAreWrittenAndVerifySaysWhatItCannotSee(TestStore t) {
+        try (AuditLog log = AuditLog.open(t.open())) {
             for (int i = 0; i < 5; i++) {
                 log.append("ci", "step", "s" + i, "ok", Map.of());
             }
@@ -119,16 +116,16 @@ class AuditLogTest {
         }
     }
 
-    @Test
-    void concurrentWritersOnSeveralConnectionsKeepOneLinearChain() throws Exception {
-        Store store = store();
+    @EachStore
+    void concurrentWritersOnSeveralConnectionsKeepOneLinearChain(TestStore t) throws Exception {
+        Store store = t.open();
         int threads = 4;
         int each = 40;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<List<Long>>> futures = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            String actor = "writer-" + t;
+        for (int w = 0; w < threads; w++) {
+            String actor = "writer-" + w;
             futures.add(pool.submit(() -> {
                 List<Long> seqs = new ArrayList<>();
                 try (AuditLog log = AuditLog.open(store)) { // one connection per thread
@@ -155,9 +152,9 @@ class AuditLogTest {
         }
     }
 
-    @Test
-    void twoProcessesAppendingAtOnceKeepOneLinearChain() throws Exception {
-        String url = "jdbc:sqlite:" + dir.resolve("shared.db");
+    @EachStore
+    void twoProcessesAppendingAtOnceKeepOneLinearChain(TestStore t) throws Exception {
+        String url = t.url("shared");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Process> procs = new ArrayList<>();
         int each = 60;
@@ -179,15 +176,15 @@ class AuditLogTest {
         }
     }
 
-    @Test
-    void queriesFilterByTimeActorActionAndKeepTheNewestWithinALimit() {
+    @EachStore
+    void queriesFilterByTimeActorActionAndKeepTheNewestWithinALimit(TestStore t) {
         long[] now = {Instant.parse("2026-05-01T00:00:00Z").toEpochMilli()};
         Clock ticking = new Clock() {
             @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
             @Override public Clock withZone(java.time.ZoneId zone) { return this; }
             @Override public Instant instant() { return Instant.ofEpochMilli(now[0] += 3_600_000); } // one hour per call
         };
-        try (AuditLog log = AuditLog.open(store(), new AuditLog.Options(null, 0, ticking))) {
+        try (AuditLog log = AuditLog.open(t.open(), new AuditLog.Options(null, 0, ticking))) {
             for (int i = 1; i <= 6; i++) {
                 log.append(i % 2 == 0 ? "alice" : "ci", i % 3 == 0 ? "approve" : "deploy", "s" + i, "ok", Map.of());
             }

@@ -2,8 +2,9 @@ package gatehouse.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import gatehouse.store.EachStore;
 import gatehouse.store.Store;
-import java.nio.file.Path;
+import gatehouse.store.TestStore;
 import java.security.KeyPair;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,16 +15,13 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tampering done the way an intruder with database access would: plain SQL on the real SQLite file, then verify's exact
- * findings. The log has 10 entries sealed by checkpoints at seq 4 and 8.
+ * Tampering done the way an intruder with database access would: plain SQL on the real SQLite file and in a real PostgreSQL
+ * schema ({@link EachStore}), then verify's exact findings. The log has 10 entries sealed by checkpoints at seq 4 and 8.
  */
 class TamperTest {
-    @TempDir
-    Path dir;
+    TestStore t;
 
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-05-01T10:00:00.123Z"), ZoneOffset.UTC);
     static final KeyPair KEY = AuditKeys.generate();
@@ -32,12 +30,13 @@ class TamperTest {
     List<AuditEntry> original;
 
     @BeforeEach
-    void tenEntries() {
-        tenEntries("gatehouse.db");
+    void tenEntries(TestStore t) {
+        this.t = t;
+        tenEntries("gatehouse");
     }
 
     void tenEntries(String name) {
-        store = Store.open("jdbc:sqlite:" + dir.resolve(name), true);
+        store = t.open(name);
         try (AuditLog log = AuditLog.open(store, new AuditLog.Options(AuditKeys.signer(KEY.getPrivate()), 4, CLOCK))) {
             for (int i = 1; i <= 10; i++) {
                 log.append(i % 2 == 0 ? "alice" : "ci", "deploy", "prod/svc-" + i, "pass", Map.of("run", i));
@@ -80,7 +79,7 @@ class TamperTest {
         return verify().problems().stream().map(AuditVerifier.Problem::render).toList();
     }
 
-    @Test
+    @EachStore
     void untouchedLogIsIntact() {
         AuditVerifier.Report r = verify();
         assertThat(r.problems()).isEmpty();
@@ -88,24 +87,24 @@ class TamperTest {
         assertThat(r.notes()).containsExactly("entries after seq 8 are not sealed by a checkpoint yet: their removal would not be detected");
     }
 
-    @Test
+    @EachStore
     void editedField() throws Exception {
         sql("UPDATE audit_entries SET actor = 'mallory' WHERE seq = 5");
         assertThat(findings()).containsExactly("seq 5: edited: its fields do not match its hash");
     }
 
-    @Test
+    @EachStore
     void everyFieldIsCovered() throws Exception {
         int n = 0;
         for (String set : List.of("time_ms = time_ms + 1", "action = 'rollback'", "subject = 'prod/other'", "result = 'fail'",
                 "details = '{\"run\":99}'", "prev_hash = '" + "1".repeat(64) + "'", "hash = '" + "2".repeat(64) + "'")) {
-            tenEntries("field-" + n++ + ".db");
+            tenEntries("field_" + n++);
             sql("UPDATE audit_entries SET " + set + " WHERE seq = 3");
             assertThat(findings()).as(set).containsExactly("seq 3: edited: its fields do not match its hash");
         }
     }
 
-    @Test
+    @EachStore
     void editedAndRehashed() throws Exception {
         AuditEntry o = original.get(4);
         AuditEntry forged = AuditEntry.create(5, o.timeMs(), "mallory", o.action(), o.subject(), o.result(), o.details(), o.prevHash());
@@ -114,13 +113,13 @@ class TamperTest {
         assertThat(findings()).containsExactly("seq 5: edited: rewritten with a recomputed hash (seq 6 links to a different entry)");
     }
 
-    @Test
+    @EachStore
     void removedEntry() throws Exception {
         sql("DELETE FROM audit_entries WHERE seq = 5");
         assertThat(findings()).containsExactly("seq 5: removed: the entry is missing");
     }
 
-    @Test
+    @EachStore
     void removedEntriesAndTheRestRenumbered() throws Exception {
         sql("DELETE FROM audit_entries WHERE seq IN (5, 6)", "UPDATE audit_entries SET seq = -(seq - 2) WHERE seq > 6",
                 "UPDATE audit_entries SET seq = -seq WHERE seq < 0");
@@ -129,7 +128,7 @@ class TamperTest {
                 "seq 5-6: removed: 2 entries are missing");
     }
 
-    @Test
+    @EachStore
     void reorderedEntries() throws Exception {
         sql("UPDATE audit_entries SET seq = -1 WHERE seq = 3", "UPDATE audit_entries SET seq = 3 WHERE seq = 4",
                 "UPDATE audit_entries SET seq = 4 WHERE seq = -1");
@@ -138,7 +137,7 @@ class TamperTest {
                 "seq 4: moved: holds the entry written as seq 3");
     }
 
-    @Test
+    @EachStore
     void insertedEntry() throws Exception {
         // the intruder makes room at seq 5 and writes a well-formed entry linked to seq 4
         sql("UPDATE audit_entries SET seq = -(seq + 1) WHERE seq >= 5", "UPDATE audit_entries SET seq = -seq WHERE seq < 0");
@@ -148,7 +147,7 @@ class TamperTest {
                 "seq 6-11: moved: hold the entries written as seq 5-10 (renumbered)");
     }
 
-    @Test
+    @EachStore
     void truncatedTailPastACheckpoint() throws Exception {
         sql("DELETE FROM audit_entries WHERE seq >= 7");
         assertThat(findings()).containsExactly(
@@ -156,7 +155,7 @@ class TamperTest {
                         + " (entries after it, if any, cannot be known)");
     }
 
-    @Test
+    @EachStore
     void truncatedTailAfterTheLastCheckpointIsNotDetectableAndVerifySaysSo() throws Exception {
         sql("DELETE FROM audit_entries WHERE seq >= 9");
         AuditVerifier.Report r = verify();
@@ -166,7 +165,7 @@ class TamperTest {
         // appears whenever entries follow the last checkpoint (see untouchedLogIsIntact)
     }
 
-    @Test
+    @EachStore
     void forgedCheckpointSignature() throws Exception {
         AuditKeys.Signer other = AuditKeys.signer(AuditKeys.generate().getPrivate());
         String keyId = AuditKeys.keyId(KEY.getPublic());
@@ -176,7 +175,7 @@ class TamperTest {
         assertThat(findings()).containsExactly("checkpoint 8: forged: the signature does not verify with key " + keyId);
     }
 
-    @Test
+    @EachStore
     void checkpointSignedByAnUnknownKey() throws Exception {
         AuditKeys.Signer other = AuditKeys.signer(AuditKeys.generate().getPrivate());
         Checkpoint cp = new Checkpoint(4, original.get(3).hash(), CLOCK.millis(), other.keyId(), "");
@@ -186,7 +185,7 @@ class TamperTest {
                 + " (verifying with " + AuditKeys.keyId(KEY.getPublic()) + ")");
     }
 
-    @Test
+    @EachStore
     void wholeChainRecomputedIsCaughtByTheCheckpoints() throws Exception {
         // from seq 3 on, every entry is rewritten and rehashed: the chain alone is consistent again
         sql("DELETE FROM audit_entries WHERE seq >= 3");

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,7 +18,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The store on real SQLite files: location, durability settings, migrations, errors. */
+/**
+ * The store on real SQLite files and a real PostgreSQL server ({@link EachStore}): location, durability settings,
+ * migrations, isolation, errors.
+ */
 class StoreTest {
     @TempDir
     Path dir;
@@ -46,15 +50,72 @@ class StoreTest {
         try (Connection c = store.connect(); Statement s = c.createStatement()) {
             assertThat(scalar(s, "PRAGMA journal_mode")).isEqualTo("wal");
             assertThat(scalar(s, "PRAGMA synchronous")).isEqualTo("2"); // FULL
-            assertThat(scalar(s, "SELECT count(*) FROM audit_entries")).isEqualTo("0");
-            assertThat(scalar(s, "SELECT count(*) FROM audit_checkpoints")).isEqualTo("0");
-            assertThat(scalar(s, "SELECT count(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo("1");
+            assertThat(scalar(s, "PRAGMA foreign_keys")).isEqualTo("1");
+        }
+    }
+
+    @EachStore
+    void migratesOnceToTheCurrentVersionAndConnectsDurably(TestStore t) throws Exception {
+        Store store = t.open();
+        assertThat(store.dialect()).isEqualTo(t.dialect());
+        assertThat(store.appliedVersion()).isEqualTo(Store.SCHEMA_VERSION);
+        String yes = t.dialect() == Dialect.SQLITE ? "1" : "true";
+        try (Connection c = store.connect(); Statement s = c.createStatement()) {
+            if (t.dialect() == Dialect.POSTGRESQL) {
+                assertThat(scalar(s, "SHOW synchronous_commit")).isEqualTo("on");
+                assertThat(scalar(s, "SHOW transaction_isolation")).isEqualTo("read committed");
+            }
+            for (String table : List.of("audit_entries", "audit_checkpoints", "runs", "run_stages", "run_steps",
+                    "run_step_outputs", "run_approvals")) {
+                assertThat(scalar(s, "SELECT count(*) FROM " + table)).as(table).isEqualTo("0");
+            }
+            assertThat(scalar(s, "SELECT count(*) FROM flyway_schema_history WHERE success = " + yes))
+                    .isEqualTo(Integer.toString(Store.SCHEMA_VERSION));
         }
         // reopening neither re-runs nor repeats a migration
-        Store again = Store.open("jdbc:sqlite:" + db, false);
+        Store again = Store.open(t.url(), false);
+        assertThat(again.appliedVersion()).isEqualTo(Store.SCHEMA_VERSION);
         try (Connection c = again.connect(); Statement s = c.createStatement()) {
-            assertThat(scalar(s, "SELECT count(*) FROM flyway_schema_history")).isEqualTo("1");
+            assertThat(scalar(s, "SELECT count(*) FROM flyway_schema_history")).isEqualTo(Integer.toString(Store.SCHEMA_VERSION));
         }
+    }
+
+    @EachStore
+    void storesSharingADatabaseServerAreIndependent(TestStore t) throws Exception {
+        // on PostgreSQL: two schemas of one database; the second store must get its own tables, not see the first's
+        Store a = t.open("team_a");
+        Store b = t.open("team_b");
+        assertThat(b.appliedVersion()).isEqualTo(Store.SCHEMA_VERSION);
+        try (Connection c = a.connect(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO audit_checkpoints (seq, hash, time_ms, key_id, signature) VALUES (1, 'h', 0, 'k', 's')");
+        }
+        try (Connection c = b.connect(); Statement s = c.createStatement()) {
+            assertThat(scalar(s, "SELECT count(*) FROM audit_checkpoints")).isEqualTo("0");
+        }
+    }
+
+    @EachStore
+    void aStoreFromANewerGatehouseIsRefused(TestStore t) throws Exception {
+        Store store = t.open();
+        try (Connection c = store.connect(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE flyway_schema_history SET version = '" + (Store.SCHEMA_VERSION + 7) + "' WHERE version = '"
+                    + Store.SCHEMA_VERSION + "'");
+        }
+        assertThatThrownBy(() -> Store.open(t.url(), false)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("schema version");
+    }
+
+    @Test
+    void anUnreachablePostgresqlServerIsAUserErrorWithoutThePassword() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort(); // closed again: nobody listens there
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/none?user=u&password=hunter2&connectTimeout=5";
+        assertThatThrownBy(() -> Store.open(url, true)).isInstanceOf(StoreException.class)
+                .hasMessageStartingWith("cannot connect to jdbc:postgresql://127.0.0.1:" + port + "/none?user=u&password=***")
+                .hasMessageNotContaining("hunter2")
+                .matches(e -> ((StoreException) e).userError());
     }
 
     @Test
