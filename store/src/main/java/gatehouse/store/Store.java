@@ -234,8 +234,8 @@ public final class Store {
         return Path.of(rest);
     }
 
-    /** {@code url} with the values of password parameters and the password of user:password@ removed. */
-    static String redact(String url) {
+    /** {@code url} with the values of password parameters and the password of user:password@ removed: safe to print. */
+    public static String redact(String url) {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("//([^/@:]+):[^/@]*@", "//$1:***@");
     }
 

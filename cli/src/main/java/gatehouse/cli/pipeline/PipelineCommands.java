@@ -14,6 +14,7 @@ import gatehouse.pipeline.run.Runner;
 import gatehouse.audit.AuditKeys;
 import gatehouse.audit.AuditLog;
 import gatehouse.store.Store;
+import gatehouse.store.StoreException;
 import java.util.Map;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -22,8 +23,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code gatehouse run | plan | runs | show | approve}: the pipeline of {@code gatehouse.yml}. Runs are kept in
- * {@code .gatehouse/runs/} beside the pipeline file.
+ * {@code gatehouse run | plan | runs | show | approve}: the pipeline of {@code gatehouse.yml}. Runs and the audit
+ * log are kept in the store ({@code --store URL}, else {@code $GATEHOUSE_STORE}, else the SQLite file
+ * {@code .gatehouse/gatehouse.db} beside the pipeline file); the runs' logs and reports in {@code .gatehouse/runs/}.
  */
 public final class PipelineCommands {
     private PipelineCommands() {}
@@ -41,20 +43,29 @@ public final class PipelineCommands {
             return PipelineLoader.load(Context.resolve(name), name);
         }
 
+        @Option(names = "--store", paramLabel = "URL",
+                description = "Where runs and the audit log are kept: jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB"
+                        + " (default: $GATEHOUSE_STORE, else .gatehouse/gatehouse.db beside the pipeline file)")
+        String storeUrl;
+
+        String storeUrl(PipelineSpec spec) {
+            return Store.resolveUrl(storeUrl, System.getenv(), spec.baseDir());
+        }
+
         RunStore store(PipelineSpec spec) {
-            return new RunStore(spec.baseDir().resolve(".gatehouse").resolve("runs"));
+            return new RunStore(spec.baseDir().resolve(".gatehouse").resolve("runs"), storeUrl(spec));
         }
 
         private AuditLog audit;
 
         /**
-         * The runner, recording every decision in the project's audit log (the store at .gatehouse/gatehouse.db,
-         * or $GATEHOUSE_STORE; checkpoints signed when $GATEHOUSE_AUDIT_KEY is set).
+         * The runner, recording every decision in the audit log of the same store as the runs (checkpoints signed
+         * when $GATEHOUSE_AUDIT_KEY is set).
          */
         Runner runner(PipelineSpec spec) {
             Map<String, String> env = System.getenv();
             if (audit == null) {
-                Store store = Store.open(Store.resolveUrl(null, env, spec.baseDir()), true);
+                Store store = Store.open(storeUrl(spec), true);
                 AuditKeys.Signer signer = AuditKeys.configuredSigner(null, env);
                 audit = AuditLog.open(store, signer == null ? AuditLog.Options.defaults() : AuditLog.Options.defaults().withSigner(signer));
             }
@@ -80,6 +91,14 @@ public final class PipelineCommands {
             } catch (InputException e) {
                 Context.err().print(Diagnostic.renderAll(e.diagnostics()));
                 return ExitCode.INPUT_ERROR.code;
+            } catch (StoreException e) {
+                Context.err().println("gatehouse: error: " + e.getMessage());
+                Context.err().println(e.userError() ? "  hint: check --store or $GATEHOUSE_STORE"
+                        : "  hint: rerun with --debug for details");
+                if (Context.debug()) {
+                    e.printStackTrace(Context.err());
+                }
+                return e.userError() ? ExitCode.INPUT_ERROR.code : ExitCode.INTERNAL_ERROR.code;
             } catch (IllegalArgumentException | IllegalStateException e) {
                 Context.err().println("gatehouse: error: " + e.getMessage());
                 return ExitCode.INPUT_ERROR.code;
@@ -187,12 +206,13 @@ public final class PipelineCommands {
         }
     }
 
-    @Command(name = "runs", mixinStandardHelpOptions = true, description = "Lists the pipeline's runs, newest first.")
+    @Command(name = "runs", mixinStandardHelpOptions = true,
+            description = "Lists the pipeline's runs (those of its name in the store), newest first.")
     public static final class Runs extends Base {
         @Override
         int execute() {
             PipelineSpec spec = spec();
-            for (RunRecord r : store(spec).list()) {
+            for (RunRecord r : store(spec).list(spec.name())) {
                 Context.out().printf("%-24s %-8s %-20s %s%n", r.id, r.status, r.started, r.reason == null ? "" : r.reason);
             }
             return ExitCode.OK.code;

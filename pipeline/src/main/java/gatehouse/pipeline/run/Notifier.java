@@ -47,13 +47,17 @@ final class Notifier {
             try {
                 Path target = notify.reportsDir().resolve(run.id);
                 Files.createDirectories(target);
-                try (Stream<Path> files = Files.walk(runDir)) {
-                    for (Path f : files.filter(Files::isRegularFile).toList()) {
-                        Path to = target.resolve(runDir.relativize(f).toString());
-                        Files.createDirectories(to.getParent());
-                        Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING);
+                if (Files.isDirectory(runDir)) {
+                    try (Stream<Path> files = Files.walk(runDir)) {
+                        for (Path f : files.filter(Files::isRegularFile).toList()) {
+                            Path to = target.resolve(runDir.relativize(f).toString());
+                            Files.createDirectories(to.getParent());
+                            Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING);
+                        }
                     }
                 }
+                // the run record itself lives in the store: security gets it as a file beside the reports
+                Files.writeString(target.resolve("run.json"), RunStore.json(run));
                 log.accept("report for security: " + target);
             } catch (IOException e) {
                 problems.add("cannot write reports to " + notify.reportsDir() + ": " + e.getMessage());

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a run did, saved after every step ({@code .gatehouse/runs/ID/run.json}) so a paused run can be resumed
- * and any run shown later. A run is state that changes as it goes, so this is a plain mutable object, written
- * and read as JSON (public fields, the JSON names).
+ * What a run did, saved after every step (in the store, see {@link RunStore}) so a paused run can be resumed
+ * and any run shown later. A run is state that changes as it goes, so this is a plain mutable object; its public
+ * fields are also its JSON form (the webhook's body, {@code run.json} in the reports for security, and the files
+ * earlier versions kept under {@code .gatehouse/runs/ID/}).
  */
 public final class RunRecord {
     public static final String RUNNING = "RUNNING";

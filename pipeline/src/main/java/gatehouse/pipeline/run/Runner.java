@@ -205,7 +205,7 @@ public final class Runner {
     private RunRecord load(String runId) {
         RunRecord run = store.load(runId);
         if (run == null) {
-            throw new IllegalArgumentException("no run " + runId + " in " + store.dir());
+            throw new IllegalArgumentException("no run " + runId + " in " + store.where());
         }
         return run;
     }
