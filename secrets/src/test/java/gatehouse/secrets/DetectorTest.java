@@ -10,7 +10,6 @@ import gatehouse.secrets.detect.Fragment;
 import gatehouse.secrets.detect.Redact;
 import gatehouse.secrets.detect.SecretMatch;
 import gatehouse.secrets.rules.GitleaksConfig;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import net.jqwik.api.ForAll;
@@ -30,14 +29,22 @@ class DetectorTest {
     }
 
     @Property(tries = 300)
-    void keywordPrefilterAgreesWithNaiveSearch(@ForAll @Size(min = 1, max = 12) List<@StringLength(min = 1, max = 5)
+    void keywordSearchAgreesWithNaiveSearch(@ForAll @Size(min = 1, max = 12) List<@StringLength(min = 1, max = 5)
             @Chars({'a', 'b', 'c', 'X', '_', 'é'}) String> keywords,
             @ForAll @StringLength(max = 200) @Chars({'a', 'b', 'c', 'A', 'B', 'x', '_', 'é', 'É', ' '}) String text) {
-        BitSet got = new AhoCorasick(keywords).present(text);
+        char[] chars = text.toCharArray();
+        AhoCorasick.Occurrences got = new AhoCorasick(keywords).occurrences(chars, chars.length, Integer.MAX_VALUE);
         String lower = text.toLowerCase(Locale.ROOT);
         for (int i = 0; i < keywords.size(); i++) {
-            boolean expected = lower.contains(keywords.get(i).toLowerCase(Locale.ROOT));
-            assertThat(got.get(i)).as("keyword %s in %s", keywords.get(i), text).isEqualTo(expected);
+            String k = keywords.get(i).toLowerCase(Locale.ROOT);
+            List<Integer> expected = new java.util.ArrayList<>();
+            for (int at = lower.indexOf(k); at >= 0; at = lower.indexOf(k, at + 1)) {
+                expected.add(at);
+            }
+            assertThat(got.seen().get(i)).as("keyword %s in %s", keywords.get(i), text).isEqualTo(!expected.isEmpty());
+            int[] starts = got.starts()[i] == null ? new int[0] : java.util.Arrays.copyOf(got.starts()[i], got.counts()[i]);
+            assertThat(starts).as("places of %s in %s", keywords.get(i), text)
+                    .containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
         }
     }
 

@@ -9,8 +9,9 @@ import java.util.List;
 /**
  * One pass over a text finds which of many keywords occur in it (the keyword prefilter that decides which
  * rules run on a fragment). A byte-free, char-level automaton over lower-case keywords with a dense
- * transition table for ASCII and a sparse fallback for other characters; {@link #present} returns the set of
- * keyword indexes seen, case-insensitively for ASCII letters.
+ * transition table for ASCII and a sparse fallback for other characters; {@link #occurrences} gives the keywords
+ * seen and where each begins, case-insensitively for ASCII letters (the places let the detector search a rule
+ * only just before its keywords).
  */
 public final class AhoCorasick {
     private static final int ASCII = 128;
@@ -22,10 +23,13 @@ public final class AhoCorasick {
     private final int[] flat;
     private final int states;
     private final int keywordCount;
+    /** Each keyword's length in characters. */
+    private final int[] lengths;
 
     @SuppressWarnings("unchecked")
     public AhoCorasick(List<String> keywords) {
         this.keywordCount = keywords.size();
+        this.lengths = keywords.stream().mapToInt(k -> k.toLowerCase(java.util.Locale.ROOT).length()).toArray();
         int cap = 1;
         for (String k : keywords) {
             cap += k.length();
@@ -135,23 +139,26 @@ public final class AhoCorasick {
         return -1;
     }
 
-    /** The keywords (by index) that occur in {@code text}, ASCII letters compared case-insensitively. */
-    public BitSet present(CharSequence text) {
-        char[] chars = new char[text.length()];
-        for (int i = 0; i < chars.length; i++) {
-            chars[i] = text.charAt(i);
-        }
-        return present(chars, chars.length);
-    }
-
-    /** {@link #present(CharSequence)} over the first {@code n} characters of an array. */
-    public BitSet present(char[] text, int n) {
-        BitSet seen = new BitSet(keywordCount);
-        boolean[] reported = new boolean[states]; // a state's keywords are recorded once per text
+    /**
+     * Where each keyword occurs in the first {@code n} characters: ASCII letters compared case-insensitively,
+     * and the Kelvin sign and the long s read as {@code k} and {@code s}, as RE2's {@code (?i)} reads them, so
+     * that a keyword a case-insensitive regex matches is found wherever it is matched. A keyword found more than
+     * {@code cap} times is marked {@link Occurrences#crowded} and its places are not kept.
+     */
+    public Occurrences occurrences(char[] text, int n, int cap) {
+        int[][] starts = new int[keywordCount][];
+        int[] counts = new int[keywordCount];
+        boolean[] found = new boolean[keywordCount];
+        BitSet crowded = new BitSet(keywordCount);
         int[] table = flat;
         int s = 0;
         for (int i = 0; i < n; i++) {
             char c = text[i];
+            if (c == '\u212A') {
+                c = 'k';
+            } else if (c == '\u017F') {
+                c = 's';
+            }
             if (c < ASCII) {
                 s = table[s * ASCII + (c >= 'A' && c <= 'Z' ? c + 32 : c)];
             } else {
@@ -162,15 +169,49 @@ public final class AhoCorasick {
                 }
                 s = t < 0 ? 0 : t;
             }
-            if (hasOutput[s] && !reported[s]) {
-                reported[s] = true;
+            if (hasOutput[s]) {
                 for (int k : outputs[s]) {
-                    seen.set(k);
+                    found[k] = true;
+                    if (counts[k] < 0) {
+                        continue; // crowded
+                    }
+                    int c0 = counts[k];
+                    if (c0 == cap) {
+                        counts[k] = -1;
+                        starts[k] = null;
+                        continue;
+                    }
+                    int[] a = starts[k];
+                    if (a == null) {
+                        a = new int[8];
+                        starts[k] = a;
+                    } else if (c0 == a.length) {
+                        a = Arrays.copyOf(a, Math.min(cap, c0 * 2));
+                        starts[k] = a;
+                    }
+                    a[c0] = i + 1 - lengths[k];
+                    counts[k] = c0 + 1;
                 }
             }
         }
-        return seen;
+        BitSet seen = new BitSet(keywordCount);
+        for (int k = 0; k < keywordCount; k++) {
+            if (found[k]) {
+                seen.set(k);
+            }
+            if (counts[k] < 0) {
+                crowded.set(k);
+                counts[k] = 0;
+            }
+        }
+        return new Occurrences(seen, starts, counts, crowded);
     }
+
+    /**
+     * The keywords seen, and for each the start offsets of its occurrences in increasing order
+     * ({@code starts[k][0..counts[k])}), unless it was {@code crowded}.
+     */
+    public record Occurrences(BitSet seen, int[][] starts, int[] counts, BitSet crowded) {}
 
     public int states() {
         return states;

@@ -1,8 +1,10 @@
 package gatehouse.secrets.detect;
 
 import gatehouse.secrets.regex.Match;
+import gatehouse.secrets.regex.Prefilter;
 import gatehouse.secrets.regex.RegexScan;
 import gatehouse.secrets.rules.Allowlist;
+import gatehouse.secrets.rules.Regex;
 import gatehouse.secrets.rules.RuleSet;
 import gatehouse.secrets.rules.SecretRule;
 import java.nio.charset.StandardCharsets;
@@ -14,10 +16,13 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Finds secrets in fragments of text with a {@link RuleSet}, in gitleaks' model: a keyword prefilter (one
- * Aho–Corasick pass) picks the rules that can match; each runs its RE2/J regex (linear time, so no input can
+ * Aho–Corasick pass, which also notes where each keyword begins) picks the rules that can match; where every
+ * match of a rule provably holds one of its keywords ({@link Prefilter#keywordLead}), the rule is searched only
+ * just before those places ({@link RegexScan#forEachNear}), else in the whole fragment; each runs its RE2/J regex (linear time, so no input can
  * hang a scan); the secret is taken from the rule's group, checked for entropy (and, for generic rules, for a
  * digit), and dropped when an allowlist, an inline {@code gatehouse:allow} / {@code gitleaks:allow} comment or
  * AWS's documented example keys say so. Thread-safe: one instance serves every thread of a scan.
@@ -34,6 +39,11 @@ public final class Detector {
     /** For each keyword index, the rules (indexes) that list it. */
     private final int[][] rulesOfKeyword;
     private final int[] alwaysRun;
+    /** For each rule, the indexes of its keywords. */
+    private final int[][] keywordsOfRule;
+    /** For each rule, its {@link Prefilter#keywordLead} once known; {@link #UNKNOWN_LEAD} before. */
+    private final int[] leads;
+    private static final int UNKNOWN_LEAD = -2;
 
     public Detector(RuleSet rules) {
         this.rules = rules;
@@ -61,10 +71,66 @@ public final class Detector {
         this.keywords = new AhoCorasick(kws);
         this.rulesOfKeyword = owners.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
         this.alwaysRun = always.stream().mapToInt(Integer::intValue).toArray();
+        this.keywordsOfRule = new int[rules.rules().size()][];
+        for (int r = 0; r < keywordsOfRule.length; r++) {
+            keywordsOfRule[r] = rules.rules().get(r).keywords().stream().mapToInt(index::get).toArray();
+        }
+        this.leads = new int[rules.rules().size()];
+        java.util.Arrays.fill(leads, UNKNOWN_LEAD);
     }
 
     public RuleSet rules() {
         return rules;
+    }
+
+    /** The rule's {@link Prefilter#keywordLead}, worked out on first use (a benign race: every thread gets the same). */
+    private int lead(int r) {
+        int l = leads[r];
+        if (l == UNKNOWN_LEAD) {
+            SecretRule rule = rules.rules().get(r);
+            Prefilter p = rule.regex() == null ? null : rule.regex().prefilter();
+            l = p == null || p.maxChars() < 0 ? -1 : p.keywordLead(rule.keywords());
+            leads[r] = l;
+        }
+        return l;
+    }
+
+    /**
+     * Where the rule's keywords occur, in increasing order, when every match of the rule holds one (so only the
+     * text just before them need be searched); null when the whole text must be searched: the rule's matches
+     * need not hold a keyword, or one of its keywords occurs too often for the places to be worth keeping.
+     */
+    private int[] keywordPlaces(int r, AhoCorasick.Occurrences occ) {
+        if (lead(r) < 0) {
+            return null;
+        }
+        int total = 0;
+        int lists = 0;
+        int[] only = null;
+        for (int k : keywordsOfRule[r]) {
+            if (occ.crowded().get(k)) {
+                return null;
+            }
+            if (occ.counts()[k] > 0) {
+                total += occ.counts()[k];
+                lists++;
+                only = occ.starts()[k];
+            }
+        }
+        if (lists == 1) {
+            return java.util.Arrays.copyOf(only, total);
+        }
+        int[] all = new int[total];
+        int at = 0;
+        for (int k : keywordsOfRule[r]) {
+            int c = occ.counts()[k];
+            if (c > 0) {
+                System.arraycopy(occ.starts()[k], 0, all, at, c);
+                at += c;
+            }
+        }
+        java.util.Arrays.sort(all);
+        return all;
     }
 
     /** Every secret in the fragment, in rule order then position. */
@@ -75,7 +141,8 @@ public final class Detector {
             run.set(r);
         }
         char[] chars = text.toCharArray();
-        BitSet kw = keywords.present(chars, chars.length);
+        AhoCorasick.Occurrences occurrences = keywords.occurrences(chars, chars.length, chars.length / 8 + 64);
+        BitSet kw = occurrences.seen();
         for (int k = kw.nextSetBit(0); k >= 0; k = kw.nextSetBit(k + 1)) {
             for (int r : rulesOfKeyword[k]) {
                 run.set(r);
@@ -101,7 +168,7 @@ public final class Detector {
                         fingerprint(rule.id(), f.path(), "")));
                 continue;
             }
-            RegexScan.forEach(rule.regex().get(), rule.regex().afterOne(), rule.regex().prefilter(), text, chars, m -> {
+            Consumer<Match> onMatch = m -> {
                 if (m.end() == m.start()) {
                     return;
                 }
@@ -139,7 +206,15 @@ public final class Detector {
                 }
                 out.add(new SecretMatch(rule, secret, match, f.path(), f.commit(), line, col, lineText, confidence,
                         fingerprint(rule.id(), secret, lineText)));
-            });
+            };
+            Regex regex = rule.regex();
+            int[] near = keywordPlaces(r, occurrences);
+            if (near != null) {
+                RegexScan.forEachNear(regex.get(), regex.afterOne(), regex.prefilter(), text, chars, near, lead(r),
+                        onMatch);
+            } else {
+                RegexScan.forEach(regex.get(), regex.afterOne(), regex.prefilter(), text, chars, onMatch);
+            }
         }
         return withoutGenericDuplicates(out);
     }

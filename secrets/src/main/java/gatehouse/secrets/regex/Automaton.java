@@ -105,11 +105,6 @@ final class Automaton {
     }
 
     /**
-     * The smallest end offset of a possible match starting at or after {@code from} (assertions are not
-     * checked, so the text before {@code from} does not matter), -1 when no match can start there, or
-     * {@link #UNKNOWN}.
-     */
-    /**
      * Unanchored: the smallest end of a possible match starting at or after {@code from}; anchored: the smallest
      * end of a possible match starting exactly at {@code from}. -1 when there is none before {@code n}, or
      * {@link #UNKNOWN}.
@@ -144,54 +139,69 @@ final class Automaton {
     }
 
     int firstEnd(Cache c, char[] text, int n, int from) {
+        return firstEnd(c, text, n, from, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #firstEnd(Cache, char[], int, int)} for matches starting no later than {@code lastStart}: an
+     * unanchored automaton stops starting matches there, and then stops as soon as every match it began has
+     * failed, instead of reading on to {@code n}. The characters read are added to {@link Cache#work}.
+     */
+    int firstEnd(Cache c, char[] text, int n, int from, int lastStart) {
         c.flushes = 0;
         int[] trans = c.trans;
         boolean[] accept = c.accept;
         int k = classes;
         int state = 0;
         int i = from;
-        while (i < n) {
-            if (state == 0 && !anchored) {
-                // most characters leave an unanchored search where it was: skip them without a table walk
-                while (i < n) {
-                    char ch = text[i];
-                    if (ch < 128 ? !startStays[ch] : !startStaysNonAscii) {
-                        break;
+        try {
+            while (i < n) {
+                boolean inject = !anchored && i < lastStart; // a match may start after this character
+                if (state == 0 && inject) {
+                    // most characters leave an unanchored search where it was: skip them without a table walk
+                    while (i < n && i < lastStart) {
+                        char ch = text[i];
+                        if (ch < 128 ? !startStays[ch] : !startStaysNonAscii) {
+                            break;
+                        }
+                        i++;
                     }
-                    i++;
+                    if (i == n) {
+                        return -1;
+                    }
+                    inject = i < lastStart;
                 }
-                if (i == n) {
+                char ch = text[i++];
+                int cls;
+                if (ch < 128) {
+                    cls = classOf[ch];
+                } else {
+                    cls = k - 1;
+                    if (Character.isHighSurrogate(ch) && i < n && Character.isLowSurrogate(text[i])) {
+                        i++;
+                    }
+                }
+                int t = inject || anchored ? trans[state * k + cls] : c.transNoStart[state * k + cls];
+                if (t < 0) {
+                    t = c.step(state, cls, inject);
+                    if (t < 0) {
+                        return UNKNOWN;
+                    }
+                    trans = c.trans;
+                    accept = c.accept;
+                }
+                state = t;
+                if (accept[state]) {
+                    return i;
+                }
+                if (c.dead[state]) {
                     return -1;
                 }
             }
-            char ch = text[i++];
-            int cls;
-            if (ch < 128) {
-                cls = classOf[ch];
-            } else {
-                cls = k - 1;
-                if (Character.isHighSurrogate(ch) && i < n && Character.isLowSurrogate(text[i])) {
-                    i++;
-                }
-            }
-            int t = trans[state * k + cls];
-            if (t < 0) {
-                t = c.step(state, cls);
-                if (t < 0) {
-                    return UNKNOWN;
-                }
-                trans = c.trans;
-                accept = c.accept;
-            }
-            state = t;
-            if (accept[state]) {
-                return i;
-            }
-            if (c.dead[state]) {
-                return -1;
-            }
+            return -1;
+        } finally {
+            c.work += i - from;
         }
-        return -1;
     }
 
     /** The set of character-reading and matching states reachable without reading from {@code seeds}. */
@@ -237,7 +247,11 @@ final class Automaton {
         boolean[] accept = new boolean[64];
         boolean[] dead = new boolean[64];
         int[] trans = new int[64 * classes];
+        /** An unanchored automaton's transitions once no more matches may start ({@link #firstEnd} lastStart). */
+        int[] transNoStart = new int[64 * classes];
         int count;
+        /** Characters read by this thread's searches, for callers that bound their work. */
+        long work;
         int flushes;
         final int[] marks = new int[kind.length];
         int gen;
@@ -250,6 +264,7 @@ final class Automaton {
             ids.clear();
             count = 0;
             Arrays.fill(trans, -1);
+            Arrays.fill(transNoStart, -1);
             add(startSet);
         }
 
@@ -266,6 +281,8 @@ final class Automaton {
                 int old = trans.length;
                 trans = Arrays.copyOf(trans, old * 2);
                 Arrays.fill(trans, old, trans.length, -1);
+                transNoStart = Arrays.copyOf(transNoStart, old * 2);
+                Arrays.fill(transNoStart, old, transNoStart.length, -1);
             }
             sets[id] = set;
             boolean acc = false;
@@ -278,8 +295,11 @@ final class Automaton {
             return id;
         }
 
-        /** The state after reading a character of class {@code cls} in {@code state}; -1 after too many flushes. */
-        int step(int state, int cls) {
+        /**
+         * The state after reading a character of class {@code cls} in {@code state}, with a match starting after it
+         * when {@code inject} (an unanchored search); -1 after too many flushes.
+         */
+        int step(int state, int cls, boolean inject) {
             int[] from = sets[state];
             int[] seeds = new int[from.length + startSet.length];
             int n = 0;
@@ -288,7 +308,7 @@ final class Automaton {
                     seeds[n++] = next1[s];
                 }
             }
-            if (!anchored) {
+            if (inject) {
                 for (int s : startSet) { // unanchored: a match may start at every position
                     seeds[n++] = s;
                 }
@@ -306,7 +326,7 @@ final class Automaton {
                 return add(target); // the old state's id is gone with the flush; its row is not filled
             }
             int id = add(target);
-            trans[state * classes + cls] = id;
+            (inject || anchored ? trans : transNoStart)[state * classes + cls] = id;
             return id;
         }
     }

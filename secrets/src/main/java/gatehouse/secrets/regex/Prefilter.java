@@ -23,11 +23,17 @@ public final class Prefilter {
     private final Automaton ends;
     private final Automaton starts;
     private final int maxChars;
+    /** The regex's superset tree, for {@link #keywordLead}. */
+    private final Node tree;
+    /** Whether the regex names non-ASCII characters itself (then only ASCII analysis is trusted). */
+    private final boolean namesNonAscii;
 
-    private Prefilter(Automaton ends, Automaton starts, int maxChars) {
+    private Prefilter(Automaton ends, Automaton starts, int maxChars, Node tree, boolean namesNonAscii) {
         this.ends = ends;
         this.starts = starts;
         this.maxChars = maxChars;
+        this.tree = tree;
+        this.namesNonAscii = namesNonAscii;
     }
 
     /**
@@ -41,7 +47,8 @@ public final class Prefilter {
             if (ends.matchesEmpty) {
                 return null;
             }
-            return new Prefilter(ends, new Automaton(RegexSyntax.relaxed(tree), true), RegexSyntax.maxChars(tree));
+            return new Prefilter(ends, new Automaton(RegexSyntax.relaxed(tree), true), RegexSyntax.maxChars(tree),
+                    tree, Keywords.namesNonAscii(regex));
         } catch (RegexSyntax.Unsupported | StackOverflowError e) {
             return null;
         }
@@ -65,6 +72,44 @@ public final class Prefilter {
     /** {@link #firstEnd(CharSequence, int)} over the first {@code n} characters of an array. */
     public int firstEnd(char[] text, int n, int from) {
         return ends.firstEnd(text, n, from);
+    }
+
+    /**
+     * How far into a match an occurrence of one of {@code keywords} (lower case, found case-insensitively with
+     * the Kelvin sign and long s folded to k and s, as {@code (?i)} folds them) must begin: every match holds
+     * one starting at most this many characters after its own start. -1 when a match may hold none. Lets a scan
+     * look for matches only just before the places where a keyword occurs (see {@link RegexScan#forEachNear}).
+     */
+    public int keywordLead(java.util.List<String> keywords) {
+        return Keywords.lead(tree, keywords, namesNonAscii);
+    }
+
+    /** {@link Ends} for one scan: the thread's automaton state fetched once, for many calls. */
+    public Ends ends() {
+        Automaton.Cache c = ends.cache();
+        return new Ends() {
+            @Override
+            public int firstEnd(char[] text, int n, int from, int lastStart) {
+                return ends.firstEnd(c, text, n, from, lastStart);
+            }
+
+            @Override
+            public long work() {
+                return c.work;
+            }
+        };
+    }
+
+    /** Where matches may end, for one thread's scan of one text. */
+    public interface Ends {
+        /**
+         * The smallest end offset, by {@code n}, of a possible match starting from {@code from} to
+         * {@code lastStart}; -1 when there is none, or {@link #UNKNOWN}.
+         */
+        int firstEnd(char[] text, int n, int from, int lastStart);
+
+        /** Characters read so far by this thread's searches (a running count: compare differences). */
+        long work();
     }
 
     /** {@link Starts} for one scan: the thread's automaton state fetched once, for many calls. */

@@ -46,13 +46,128 @@ public final class RegexScan {
             }
             return;
         }
+        scan(pattern, afterOne, prefilter, text, chars, new Ends() {
+            @Override
+            public int next(int p) {
+                return prefilter.firstEnd(chars, text.length(), p);
+            }
+
+            @Override
+            public int firstStart() {
+                return 0;
+            }
+
+            @Override
+            public int lastStart(int e) {
+                return e;
+            }
+        }, sink);
+    }
+
+    /**
+     * {@link #forEach} for a regex every match of which holds one of its keywords, beginning at most {@code lead}
+     * characters into the match ({@link Prefilter#keywordLead}): {@code keywordAt} holds, in increasing order,
+     * every place where one of them begins. A match can then start only in some range {@code [q - lead, q]},
+     * and the prefilter is asked only there — with its unanchored automaton told to start no match past
+     * {@code q}, so that it stops as soon as the matches it began have failed. Exact as {@link #forEach} is:
+     * for a place {@code p}, the first range that ends at or after {@code p} holds every start of a match at
+     * or after {@code p} that can end within that range's reach ({@code q + max}), so the earliest possible end
+     * found there is at most the earliest end of any match starting at or after {@code p}; a range with none
+     * holds no match start, and the search moves to the next. Should the ranges make the automaton read more
+     * than a few times the text (keywords close together with long possible matches), the rest is searched
+     * as {@link #forEach} searches it.
+     */
+    public static void forEachNear(Pattern pattern, Pattern afterOne, Prefilter prefilter, String text, char[] chars,
+                                   int[] keywordAt, int lead, Consumer<Match> sink) {
+        int n = text.length();
+        int max = prefilter.maxChars();
+        if (max < 0 || lead < 0) {
+            forEach(pattern, afterOne, prefilter, text, chars, sink);
+            return;
+        }
+        Prefilter.Ends ends = prefilter.ends();
+        long budget = ends.work() + 4L * n + 4096;
+        int count = keywordAt.length;
+        scan(pattern, afterOne, prefilter, text, chars, new Ends() {
+            private int cursor;
+            private boolean whole;
+            private int first;
+            private int last;
+
+            @Override
+            public int next(int p) {
+                if (whole) {
+                    return ends.firstEnd(chars, n, p, Integer.MAX_VALUE);
+                }
+                int qi = cursor;
+                while (true) {
+                    while (qi < count && keywordAt[qi] < p) {
+                        qi++;
+                    }
+                    cursor = qi;
+                    if (qi == count) {
+                        return -1;
+                    }
+                    first = Math.max(p, keywordAt[qi] - lead);
+                    last = keywordAt[qi];
+                    int qj = qi;
+                    while (qj + 1 < count && keywordAt[qj + 1] - lead <= last + 1) {
+                        last = keywordAt[++qj];
+                    }
+                    int e = ends.firstEnd(chars, (int) Math.min(n, (long) last + max), first, last);
+                    if (ends.work() > budget) {
+                        whole = true;
+                        return e == -1 ? ends.firstEnd(chars, n, p, Integer.MAX_VALUE) : e;
+                    }
+                    if (e != -1) {
+                        return e;
+                    }
+                    qi = qj + 1;
+                }
+            }
+
+            @Override
+            public int firstStart() {
+                return whole ? 0 : first;
+            }
+
+            @Override
+            public int lastStart(int e) {
+                return whole ? e : last;
+            }
+        }, sink);
+    }
+
+    /**
+     * Where possible matches end, for {@link #scan}: {@link #next} gives, for a place {@code p}, an end at most
+     * the earliest end of a match starting at or after {@code p} and no later than {@link #lastStart} (no match
+     * starts between {@code p} and the earliest place the end's search began), -1 when no match starts at or
+     * after {@code p}, or {@link Prefilter#UNKNOWN}.
+     */
+    private interface Ends {
+        int next(int p);
+
+        /** The first place where a match ending at or after the end just given was looked for. */
+        int firstStart();
+
+        /** The last place where a match ending at or after {@code e}, the end just given, was looked for. */
+        int lastStart(int e);
+    }
+
+    /**
+     * The search both entry points share: {@code nextEnd} gives, for a place {@code p}, an end at most the
+     * earliest end of a possible match starting at or after {@code p} (and after {@code p}), -1 when no match
+     * can start there, or {@link Prefilter#UNKNOWN}.
+     */
+    private static void scan(Pattern pattern, Pattern afterOne, Prefilter prefilter, String text, char[] chars,
+                             Ends nextEnd, Consumer<Match> sink) {
         int n = text.length();
         int max = prefilter.maxChars();
         int p = 0;
         Matcher whole = null;
         Prefilter.Starts starts = prefilter.starts();
         while (p < n) {
-            int e = prefilter.firstEnd(chars, n, p);
+            int e = nextEnd.next(p);
             if (e == -1) {
                 return;
             }
@@ -70,8 +185,9 @@ public final class RegexScan {
             }
             int limit = (int) Math.min(n, (long) e + max + 1);
             Match found = null;
-            int last = Math.min(e, n - 1);
-            for (int s = Math.max(p, e - max); s <= last && found == null; s++) {
+            int hi = Math.min(e, nextEnd.lastStart(e));
+            int last = Math.min(hi, n - 1);
+            for (int s = Math.max(Math.max(p, e - max), nextEnd.firstStart()); s <= last && found == null; s++) {
                 s = starts.firstStart(chars, limit, s, last); // skips places no match can start (and code point middles)
                 if (s < 0) {
                     break;
@@ -79,7 +195,7 @@ public final class RegexScan {
                 found = anchoredAt(pattern, afterOne, text, s, limit);
             }
             if (found == null) {
-                p = e + 1;
+                p = hi + 1;
             } else {
                 sink.accept(found);
                 p = Math.max(found.end(), found.start() + 1);

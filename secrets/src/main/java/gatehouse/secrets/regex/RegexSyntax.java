@@ -49,7 +49,10 @@ final class RegexSyntax {
             return new Chars(~lo, ~hi, true);
         }
 
-        /** Both cases of every ASCII letter; K and S also fold to non-ASCII characters (KELVIN SIGN, LONG S). */
+        /**
+         * Both cases of every ASCII letter; k and s also fold to non-ASCII characters (the Kelvin sign, the long s),
+         * and the non-ASCII characters a set already holds may be those two, so they bring k and s in.
+         */
         Chars fold() {
             Chars s = this;
             for (int c = 'a'; c <= 'z'; c++) {
@@ -58,8 +61,11 @@ final class RegexSyntax {
                     s = s.with(c).with(u);
                 }
             }
-            if (s.nonAscii || s.has('k') || s.has('s')) {
-                s = s.with('k').with('K').with('s').with('S').with(128);
+            if (nonAscii) {
+                s = s.with('k').with('K').with('s').with('S');
+            }
+            if (s.has('k') || s.has('s')) {
+                s = s.with(128);
             }
             return s;
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
+import gatehouse.secrets.detect.AhoCorasick;
 import gatehouse.secrets.rules.GitleaksConfig;
 import gatehouse.secrets.rules.SecretRule;
 import java.io.IOException;
@@ -42,6 +43,33 @@ class RegexScanTest {
     static List<String> prefiltered(String regex, Pattern p, Prefilter f, String text) {
         List<String> out = new ArrayList<>();
         RegexScan.forEach(p, RegexScan.afterOne(regex), f, text, text.toCharArray(), m -> {
+            StringBuilder b = new StringBuilder();
+            for (int g = 0; g <= m.groupCount(); g++) {
+                b.append(m.start(g)).append('-').append(m.end(g)).append(' ');
+            }
+            out.add(b.toString());
+        });
+        return out;
+    }
+
+    /** {@link RegexScan#forEachNear} with the keyword places the detector would give it, or null when it would not. */
+    static List<String> near(SecretRule rule, String text) {
+        Prefilter f = rule.regex().prefilter();
+        if (f == null || f.maxChars() < 0 || rule.keywords().isEmpty()) {
+            return null;
+        }
+        int lead = f.keywordLead(rule.keywords());
+        if (lead < 0) {
+            return null;
+        }
+        char[] chars = text.toCharArray();
+        AhoCorasick.Occurrences occ = new AhoCorasick(rule.keywords()).occurrences(chars, chars.length, Integer.MAX_VALUE);
+        int[] places = java.util.stream.IntStream.range(0, rule.keywords().size())
+                .flatMap(k -> occ.starts()[k] == null ? java.util.stream.IntStream.empty()
+                        : java.util.Arrays.stream(occ.starts()[k], 0, occ.counts()[k]))
+                .sorted().toArray();
+        List<String> out = new ArrayList<>();
+        RegexScan.forEachNear(rule.regex().get(), rule.regex().afterOne(), f, text, chars, places, lead, m -> {
             StringBuilder b = new StringBuilder();
             for (int g = 0; g <= m.groupCount(); g++) {
                 b.append(m.start(g)).append('-').append(m.end(g)).append(' ');
@@ -120,6 +148,7 @@ class RegexScanTest {
             }
         }
         int compared = 0;
+        int nearCompared = 0;
         for (SecretRule rule : RULES) {
             StringBuilder chunk = new StringBuilder();
             for (String t : texts) {
@@ -132,9 +161,15 @@ class RegexScanTest {
             Pattern re = rule.regex().get();
             List<String> expected = plain(re, text);
             assertThat(prefiltered(rule.regex().source(), re, rule.regex().prefilter(), text)).as(rule.id()).isEqualTo(expected);
+            List<String> near = near(rule, text);
+            if (near != null) {
+                assertThat(near).as("near keywords: " + rule.id()).isEqualTo(expected);
+                nearCompared += expected.size();
+            }
             compared += expected.size();
         }
         assertThat(compared).as("matches compared").isGreaterThan(5000);
+        assertThat(nearCompared).as("matches compared searching near keywords").isGreaterThan(4000);
     }
 
     @Property(tries = 600)
@@ -142,7 +177,19 @@ class RegexScanTest {
         SecretRule rule = (SecretRule) c[0];
         String text = (String) c[1];
         Pattern re = rule.regex().get();
-        assertThat(prefiltered(rule.regex().source(), re, rule.regex().prefilter(), text)).as(rule.id()).isEqualTo(plain(re, text));
+        List<String> expected = plain(re, text);
+        assertThat(prefiltered(rule.regex().source(), re, rule.regex().prefilter(), text)).as(rule.id()).isEqualTo(expected);
+        List<String> near = near(rule, text);
+        if (near != null) {
+            assertThat(near).as("near keywords: " + rule.id()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void mostDefaultRulesAreSearchedOnlyNearTheirKeywords() {
+        List<String> near = RULES.stream().filter(r -> near(r, "") != null).map(SecretRule::id).toList();
+        assertThat(near).as("rules searched near their keywords").hasSizeGreaterThan(RULES.size() * 3 / 5)
+                .contains("generic-api-key", "generic-password", "jwt", "aws-secret-access-key", "github-pat");
     }
 
     @Provide
@@ -158,7 +205,7 @@ class RegexScanTest {
         Arbitrary<String> run = Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z')
                 .withCharRange('0', '9').withChars("_-/+=.").ofMinLength(1).ofMaxLength(130);
         Arbitrary<String> hex = Arbitraries.strings().withChars("0123456789abcdef").ofMinLength(8).ofMaxLength(70);
-        Arbitrary<String> sep = Arbitraries.of(" ", " = ", ": ", "=\"", "\"", "'", "\n", "\t", ", ", "\r\n", "é", "\uD83D\uDE00", "\u212A");
+        Arbitrary<String> sep = Arbitraries.of(" ", " = ", ": ", "=\"", "\"", "'", "\n", "\t", ", ", "\r\n", "é", "\uD83D\uDE00", "\u212A", "\u017F");
         Arbitrary<String> piece = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(3, word), net.jqwik.api.Tuple.of(3, run), net.jqwik.api.Tuple.of(1, hex),
                 net.jqwik.api.Tuple.of(4, sep));
