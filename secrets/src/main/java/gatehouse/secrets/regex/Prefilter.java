@@ -22,15 +22,19 @@ public final class Prefilter {
     public static final int UNKNOWN = -2;
     private final Automaton ends;
     private final Automaton starts;
+    /** {@link #starts} for places after the first character, where {@code ^} and {@code \A} cannot hold. */
+    private final Automaton startsLater;
     private final int maxChars;
     /** The regex's superset tree, for {@link #keywordLead}. */
     private final Node tree;
     /** Whether the regex names non-ASCII characters itself (then only ASCII analysis is trusted). */
     private final boolean namesNonAscii;
 
-    private Prefilter(Automaton ends, Automaton starts, int maxChars, Node tree, boolean namesNonAscii) {
+    private Prefilter(Automaton ends, Automaton starts, Automaton startsLater, int maxChars, Node tree,
+                      boolean namesNonAscii) {
         this.ends = ends;
         this.starts = starts;
+        this.startsLater = startsLater;
         this.maxChars = maxChars;
         this.tree = tree;
         this.namesNonAscii = namesNonAscii;
@@ -47,8 +51,9 @@ public final class Prefilter {
             if (ends.matchesEmpty) {
                 return null;
             }
-            return new Prefilter(ends, new Automaton(RegexSyntax.relaxed(tree), true), RegexSyntax.maxChars(tree),
-                    tree, Keywords.namesNonAscii(regex));
+            Automaton later = new Automaton(RegexSyntax.relaxed(RegexSyntax.parseNotAtStart(regex)), true);
+            return new Prefilter(ends, new Automaton(RegexSyntax.relaxed(tree), true), later,
+                    RegexSyntax.maxChars(tree), tree, Keywords.namesNonAscii(regex));
         } catch (RegexSyntax.Unsupported | StackOverflowError e) {
             return null;
         }
@@ -114,8 +119,18 @@ public final class Prefilter {
 
     /** {@link Starts} for one scan: the thread's automaton state fetched once, for many calls. */
     public Starts starts() {
-        Automaton.Cache c = starts.cache();
-        return (text, n, from, to) -> starts.firstStart(c, text, n, from, to);
+        Automaton.Cache first = starts.cache();
+        Automaton.Cache later = startsLater.cache();
+        return (text, n, from, to) -> {
+            int s = from;
+            if (s == 0) {
+                if (starts.firstStart(first, text, n, 0, 0) == 0) {
+                    return 0;
+                }
+                s = 1;
+            }
+            return s > to ? -1 : startsLater.firstStart(later, text, n, s, to);
+        };
     }
 
     /** Where a match may start, for one thread's scan of one text. */

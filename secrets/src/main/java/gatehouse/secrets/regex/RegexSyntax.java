@@ -96,13 +96,31 @@ final class RegexSyntax {
     private int pos;
     private boolean foldCase;
     private boolean dotNl;
+    private boolean multiLine;
+    /** Whether the tree is for matches that do not begin at the start of the text ({@link #parseNotAtStart}). */
+    private final boolean notAtStart;
 
-    private RegexSyntax(String src) {
+    private RegexSyntax(String src, boolean notAtStart) {
         this.src = src;
+        this.notAtStart = notAtStart;
     }
 
     static Node parse(String regex) throws Unsupported {
-        RegexSyntax p = new RegexSyntax(regex);
+        return parse(regex, false);
+    }
+
+    /**
+     * The tree for matches that begin after the first character of the text: there {@code \A}, and {@code ^}
+     * outside multi-line mode, can never hold, so they match nothing instead of everything. Anchored at such a
+     * place, the automaton of this tree rules out far more starts ({@code (?:^|[^0-9A-Za-z])token} may then only
+     * start at a character that is not a letter or digit).
+     */
+    static Node parseNotAtStart(String regex) throws Unsupported {
+        return parse(regex, true);
+    }
+
+    private static Node parse(String regex, boolean notAtStart) throws Unsupported {
+        RegexSyntax p = new RegexSyntax(regex, notAtStart);
         Node n = p.alternation();
         if (p.pos < regex.length()) {
             throw new Unsupported("unexpected ')' at " + p.pos);
@@ -316,7 +334,11 @@ final class RegexSyntax {
                 pos++;
                 return dotNl ? Chars.ANY : new Chars(~(1L << '\n'), -1L, true);
             }
-            case '^', '$' -> {
+            case '^' -> {
+                pos++;
+                return notAtStart && !multiLine ? Chars.NONE : Empty.EMPTY;
+            }
+            case '$' -> {
                 pos++;
                 return Empty.EMPTY;
             }
@@ -342,6 +364,7 @@ final class RegexSyntax {
         pos++; // '('
         boolean savedFold = foldCase;
         boolean savedDot = dotNl;
+        boolean savedMulti = multiLine;
         if (src.startsWith("?", pos)) {
             pos++;
             if (src.startsWith("P<", pos) || src.startsWith("<", pos)) {
@@ -354,6 +377,7 @@ final class RegexSyntax {
                 boolean negate = false;
                 boolean fold = foldCase;
                 boolean dot = dotNl;
+                boolean multi = multiLine;
                 while (true) {
                     if (pos >= src.length()) {
                         throw new Unsupported("unterminated flags");
@@ -362,20 +386,24 @@ final class RegexSyntax {
                     switch (f) {
                         case 'i' -> fold = !negate;
                         case 's' -> dot = !negate;
-                        case 'm', 'U' -> { }
+                        case 'm' -> multi = !negate;
+                        case 'U' -> { }
                         case '-' -> negate = true;
                         case ')' -> {
                             foldCase = fold; // (?flags): to the end of the enclosing group
                             dotNl = dot;
+                            multiLine = multi;
                             return null;
                         }
                         case ':' -> {
                             foldCase = fold;
                             dotNl = dot;
+                            multiLine = multi;
                             Node inner = alternation();
                             expect(')');
                             foldCase = savedFold;
                             dotNl = savedDot;
+                            multiLine = savedMulti;
                             return inner;
                         }
                         default -> throw new Unsupported("unknown flag " + f);
@@ -387,6 +415,7 @@ final class RegexSyntax {
         expect(')');
         foldCase = savedFold;
         dotNl = savedDot;
+        multiLine = savedMulti;
         return inner;
     }
 
@@ -403,7 +432,10 @@ final class RegexSyntax {
         }
         char c = src.charAt(pos++);
         switch (c) {
-            case 'b', 'B', 'A', 'z' -> {
+            case 'A' -> {
+                return notAtStart ? Chars.NONE : Empty.EMPTY;
+            }
+            case 'b', 'B', 'z' -> {
                 return Empty.EMPTY;
             }
             case 'Q' -> {
