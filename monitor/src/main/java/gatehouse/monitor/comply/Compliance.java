@@ -1,6 +1,7 @@
 package gatehouse.monitor.comply;
 
 import gatehouse.core.doc.MapValue;
+import gatehouse.core.doc.Value;
 import gatehouse.guard.ast.RulesFile;
 import gatehouse.guard.eval.ClauseFailure;
 import gatehouse.guard.eval.Evaluator;
@@ -26,10 +27,13 @@ import java.util.Map;
 public final class Compliance {
     private final Evaluator evaluator;
     private final List<ComplianceRule> rules;
+    private final Map<String, Value> parameters;
 
-    public Compliance(Evaluator evaluator, List<ComplianceRule> rules) {
+    /** @param parameters rule parameters, seen by Guard under {@code Gatehouse} (see {@link GuardView}) */
+    public Compliance(Evaluator evaluator, List<ComplianceRule> rules, Map<String, Value> parameters) {
         this.evaluator = evaluator;
         this.rules = List.copyOf(rules);
+        this.parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
     public List<ComplianceRule> rules() {
@@ -54,18 +58,13 @@ public final class Compliance {
                 byRule.get(rule.id()).add(evaluate(rule, res, cache, doc));
             }
         }
-        Map<String, List<ConfigResource>> byAccount = new LinkedHashMap<>();
-        for (ConfigResource r : resources) {
-            if (!r.deleted()) {
-                byAccount.computeIfAbsent(r.account(), k -> new ArrayList<>()).add(r);
-            }
-        }
+        Map<String, List<ConfigResource>> byAccount = accounts(resources);
         for (ComplianceRule rule : rules) {
             if (!rule.accountLevel()) {
                 continue;
             }
             for (Map.Entry<String, List<ConfigResource>> a : byAccount.entrySet()) {
-                MapValue d = GuardView.accountDocument(a.getKey(), a.getValue());
+                MapValue d = GuardView.accountDocument(a.getKey(), a.getValue(), parameters);
                 FileEvaluation fe = evaluator.evaluate(rule.file(), d);
                 ConfigResource first = a.getValue().get(0);
                 byRule.get(rule.id()).add(verdict(rule, fe, ComplianceRule.ACCOUNT, a.getKey().isEmpty() ? "unknown-account" : a.getKey(),
@@ -77,6 +76,28 @@ public final class Compliance {
             rows.add(new RuleCompliance(rule.id(), rule.title(), byRule.get(rule.id())));
         }
         return new ComplianceReport(rows, resources.size(), inputs, List.of());
+    }
+
+    /**
+     * Resources by account, deleted ones left out. Resources whose input names no account (describe outputs
+     * often do not) belong to the only named account when there is exactly one, else to an account of their own
+     * ("").
+     */
+    static Map<String, List<ConfigResource>> accounts(List<ConfigResource> resources) {
+        java.util.Set<String> named = new java.util.LinkedHashSet<>();
+        resources.forEach(r -> {
+            if (!r.account().isEmpty()) {
+                named.add(r.account());
+            }
+        });
+        String orphanHome = named.size() == 1 ? named.iterator().next() : "";
+        Map<String, List<ConfigResource>> out = new LinkedHashMap<>();
+        for (ConfigResource r : resources) {
+            if (!r.deleted()) {
+                out.computeIfAbsent(r.account().isEmpty() ? orphanHome : r.account(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        return out;
     }
 
     /** One rule on one resource (for re-evaluation after a remediation). */
@@ -96,7 +117,7 @@ public final class Compliance {
         }
         FileEvaluation fe = cache.computeIfAbsent(rule.file(), f -> {
             if (doc[0] == null) {
-                doc[0] = evaluator.prepare(GuardView.document(res));
+                doc[0] = evaluator.prepare(GuardView.document(res, parameters));
             }
             return evaluator.evaluate(f, doc[0]);
         });
@@ -118,8 +139,9 @@ public final class Compliance {
         return new ResourceEvaluation(type, id, region, account, c, why, source, line);
     }
 
-    /** The first failing clause's own message (its first non-blank line), else Guard's reason. */
+    /** The first failing clause's own message (its first non-blank line) if any clause has one, else Guard's reason. */
     static String annotation(FileEvaluation fe, String guardRule) {
+        String reason = null;
         for (RuleResult r : fe.rules()) {
             if (!r.name().equals(guardRule) || r.status() != Status.FAIL) {
                 continue;
@@ -133,11 +155,11 @@ public final class Compliance {
                         }
                     }
                 }
-                if (f.reason() != null && !f.reason().isBlank()) {
-                    return f.reason().strip();
+                if (reason == null && f.reason() != null && !f.reason().isBlank()) {
+                    reason = f.reason().strip();
                 }
             }
         }
-        return "rule " + guardRule + " failed";
+        return reason != null ? reason : "rule " + guardRule + " failed";
     }
 }

@@ -20,6 +20,7 @@ public final class ComplianceWriter {
     /** Text: the table, then each non-compliant resource under its rule, then remediations and a summary. */
     public static String text(ComplianceReport r) {
         int w = "RULE".length();
+        List<String> notApplicable = new ArrayList<>();
         for (RuleCompliance rc : r.rules()) {
             w = Math.max(w, rc.rule().length());
         }
@@ -27,6 +28,10 @@ public final class ComplianceWriter {
         String fmt = "%-" + w + "s  %-14s  %13s  %9s  %14s%n";
         sb.append(String.format(fmt, "RULE", "COMPLIANCE", "NON-COMPLIANT", "COMPLIANT", "NOT APPLICABLE"));
         for (RuleCompliance rc : r.rules()) {
+            if (rc.compliance() == ComplianceType.NOT_APPLICABLE) {
+                notApplicable.add(rc.rule()); // listed once below: a pack has many rules for types not in the input
+                continue;
+            }
             sb.append(String.format(fmt, rc.rule(), rc.compliance(), rc.count(ComplianceType.NON_COMPLIANT),
                     rc.count(ComplianceType.COMPLIANT), rc.count(ComplianceType.NOT_APPLICABLE)));
             for (ResourceEvaluation e : rc.evaluations()) {
@@ -38,6 +43,9 @@ public final class ComplianceWriter {
                     sb.append('\n');
                 }
             }
+        }
+        if (!notApplicable.isEmpty()) {
+            sb.append("\nNOT APPLICABLE (no resource in scope): ").append(String.join(", ", notApplicable)).append('\n');
         }
         if (!r.remediations().isEmpty()) {
             sb.append("\nREMEDIATION\n");

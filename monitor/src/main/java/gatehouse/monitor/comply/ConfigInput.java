@@ -208,13 +208,14 @@ public final class ConfigInput {
             if (d.getKey().equals("Reservations") && list instanceof ListValue rl) {
                 for (Value r : rl.elements()) {
                     if (r instanceof MapValue rm && rm.get("Instances") instanceof ListValue il) {
-                        il.elements().forEach(i -> out.add(describeItem(file, i, type, idField, out.size())));
+                        String owner = JsonTree.text(rm.get("OwnerId"));
+                        il.elements().forEach(i -> out.add(describeItem(file, i, type, idField, out.size(), owner)));
                     }
                 }
             } else if (list instanceof ListValue l) {
-                l.elements().forEach(i -> out.add(describeItem(file, i, type, idField, out.size())));
+                l.elements().forEach(i -> out.add(describeItem(file, i, type, idField, out.size(), null)));
             } else {
-                out.add(describeItem(file, list, type, idField, 0)); // describe-key, describe-table: one object
+                out.add(describeItem(file, list, type, idField, 0, null)); // describe-key, describe-table: one object
             }
             return true;
         }
@@ -228,12 +229,12 @@ public final class ConfigInput {
         }
         String key = lists.get(0).getKey();
         for (Value i : ((ListValue) lists.get(0).getValue()).elements()) {
-            out.add(describeItem(file, i, "Describe::" + key, null, out.size()));
+            out.add(describeItem(file, i, "Describe::" + key, null, out.size(), null));
         }
         return true;
     }
 
-    private static ConfigResource describeItem(String file, Value item, String type, String idField, int index) {
+    private static ConfigResource describeItem(String file, Value item, String type, String idField, int index, String owner) {
         if (!(item instanceof MapValue im)) {
             throw error(file, item, "a describe output element must be an object, not a " + item.kindName(), HINT);
         }
@@ -247,6 +248,9 @@ public final class ConfigInput {
         String arn = firstText(im, "Arn", "ARN", "TrailARN", "DBInstanceArn", "FunctionArn");
         String region = firstText(im, "HomeRegion", "Region", "AwsRegion");
         String account = firstText(im, "OwnerId", "AccountId", "AWSAccountId");
+        if (account == null) {
+            account = owner;
+        }
         Map<String, Value> norm = new LinkedHashMap<>();
         norm.put("resourceType", new StringValue("/resourceType", Position.NONE, type));
         norm.put("resourceId", new StringValue("/resourceId", Position.NONE, id));

@@ -40,7 +40,18 @@ public final class GuardView {
 
     /** The document Guard evaluates for one resource. */
     public static MapValue document(ConfigResource r) {
+        return document(r, Map.of());
+    }
+
+    /**
+     * The document for one resource, with rule parameters under {@code Gatehouse} (as {@code gatehouse scan}
+     * passes {@code .gatehouse.yml} parameters: {@code Gatehouse.approved_amis}); empty for none.
+     */
+    public static MapValue document(ConfigResource r, Map<String, Value> parameters) {
         Map<String, Value> root = new LinkedHashMap<>(r.document().entries());
+        if (!parameters.isEmpty()) {
+            root.put("Gatehouse", MapValue.of("/Gatehouse", parameters));
+        }
         Map<String, Position> keys = new LinkedHashMap<>();
         r.document().entries().keySet().forEach(k -> keys.put(k, r.document().keyPosition(k)));
         root.put("Resources", MapValue.of("/Resources", Map.of(r.id(), resourceEntry(r, "/Resources"))));
@@ -52,7 +63,7 @@ public final class GuardView {
      * in one {@code Resources} map (keyed by id; a repeated id gets {@code #2}, {@code #3}), the account's
      * normalised items under {@code configurationItems}, and {@code accountId}.
      */
-    public static MapValue accountDocument(String account, List<ConfigResource> resources) {
+    public static MapValue accountDocument(String account, List<ConfigResource> resources, Map<String, Value> parameters) {
         Map<String, Value> res = new LinkedHashMap<>();
         List<Value> items = new ArrayList<>();
         for (ConfigResource r : resources) {
@@ -67,6 +78,9 @@ public final class GuardView {
         root.put("accountId", new StringValue("/accountId", Position.NONE, account));
         root.put("configurationItems", new ListValue("/configurationItems", Position.NONE, items));
         root.put("Resources", MapValue.of("/Resources", res));
+        if (!parameters.isEmpty()) {
+            root.put("Gatehouse", MapValue.of("/Gatehouse", parameters));
+        }
         return MapValue.of("", root);
     }
 

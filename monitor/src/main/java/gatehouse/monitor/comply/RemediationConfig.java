@@ -138,10 +138,12 @@ public record RemediationConfig(List<Remediation> remediations) {
      *
      * @param file    the name shown in errors
      * @param baseDir what relative {@code workDir}s are resolved against (the file's directory)
+     * @param defaultWorkDir where commands without {@code workDir} run (the caller's working directory), so that
+     *                the input file names in {@code GATEHOUSE_SOURCE} resolve as the user gave them
      * @param ruleIds the loaded rules: a remediation naming another rule is an error (a typo would otherwise
      *                never remediate anything)
      */
-    public static RemediationConfig parse(String file, String text, Path baseDir, Set<String> ruleIds) {
+    public static RemediationConfig parse(String file, String text, Path baseDir, Path defaultWorkDir, Set<String> ruleIds) {
         ConfigReader c = new ConfigReader(file, "docs/comply.md");
         Value rootV = YamlTree.parse(file, text);
         MapValue root = c.map(rootV, "the remediation file");
@@ -152,7 +154,7 @@ public record RemediationConfig(List<Remediation> remediations) {
         Map<String, ActionSpec> named = new LinkedHashMap<>();
         if (root.get("actions") != null) {
             MapValue actions = c.map(root.get("actions"), "actions");
-            actions.entries().forEach((name, v) -> named.put(name, action(c, name, v, baseDir)));
+            actions.entries().forEach((name, v) -> named.put(name, action(c, name, v, baseDir, defaultWorkDir)));
         }
         List<Remediation> out = new ArrayList<>();
         Value list = root.get("remediations");
@@ -178,7 +180,7 @@ public record RemediationConfig(List<Remediation> remediations) {
             Value av = require(c, e, "action");
             ActionSpec action;
             if (av instanceof MapValue) {
-                action = action(c, rule, av, baseDir);
+                action = action(c, rule, av, baseDir, defaultWorkDir);
             } else {
                 String name = c.string(av, "action");
                 action = named.get(name);
@@ -193,7 +195,7 @@ public record RemediationConfig(List<Remediation> remediations) {
                     : c.integer(e.get("retryAttemptSeconds"), "retryAttemptSeconds", 0, MAX_RETRY_SECONDS);
             ActionSpec refresh = null;
             if (e.get("refresh") != null) {
-                refresh = action(c, rule + "/refresh", e.get("refresh"), baseDir);
+                refresh = action(c, rule + "/refresh", e.get("refresh"), baseDir, defaultWorkDir);
                 if (!refresh.kind().equals("command")) {
                     throw c.error(e.get("refresh"), "refresh must be a command", "its standard output is the resource's configuration as JSON");
                 }
@@ -204,7 +206,7 @@ public record RemediationConfig(List<Remediation> remediations) {
         return new RemediationConfig(out);
     }
 
-    private static ActionSpec action(ConfigReader c, String name, Value v, Path baseDir) {
+    private static ActionSpec action(ConfigReader c, String name, Value v, Path baseDir, Path defaultWorkDir) {
         MapValue m = c.map(v, "an action");
         c.keys(m, ACTION_KEYS);
         int kinds = (m.get("command") != null ? 1 : 0) + (m.get("webhook") != null ? 1 : 0) + (m.get("log") != null ? 1 : 0);
@@ -219,7 +221,7 @@ public record RemediationConfig(List<Remediation> remediations) {
             MapValue em = c.map(m.get("env"), "env");
             em.entries().forEach((k, x) -> env.put(k, c.string(x, "env " + k)));
         }
-        Path workDir = m.get("workDir") == null ? null : baseDir.resolve(c.string(m.get("workDir"), "workDir"));
+        Path workDir = m.get("workDir") == null ? defaultWorkDir : baseDir.resolve(c.string(m.get("workDir"), "workDir"));
         int attempts = m.get("attempts") == null ? 3 : (int) c.integer(m.get("attempts"), "attempts", 1, 10);
         if (m.get("command") != null) {
             List<String> argv = c.strings(m.get("command"), "command");

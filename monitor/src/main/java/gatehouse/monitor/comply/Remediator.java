@@ -60,12 +60,16 @@ public final class Remediator {
     private final Refresher refresher;
     private final Sleeper sleeper;
     private final Clock clock;
+    private final java.util.function.Function<String, String> sourceFile;
 
     /**
-     * @param actions the built action of each remediation ({@link RemediationConfig.ActionSpec#build})
+     * @param actions    the built action of each remediation ({@link RemediationConfig.ActionSpec#build})
+     * @param sourceFile an input's name to the file's absolute path, for {@code GATEHOUSE_SOURCE}
      */
     public Remediator(Compliance compliance, RemediationConfig config, Map<RemediationConfig.Remediation, Action> actions,
-                      AuditLog audit, String actor, Refresher refresher, Sleeper sleeper, Clock clock) {
+                      AuditLog audit, String actor, Refresher refresher, Sleeper sleeper, Clock clock,
+                      java.util.function.Function<String, String> sourceFile) {
+        this.sourceFile = sourceFile;
         this.compliance = compliance;
         compliance.rules().forEach(r -> rules.put(r.id(), r));
         this.config = config;
@@ -177,7 +181,7 @@ public final class Remediator {
         d.put("region", e.region());
         d.put("account", e.account());
         d.put("arn", res.arn());
-        d.put("source", res.source());
+        d.put("source", sourceFile.apply(res.source()));
         d.put("attempt", attempt);
         d.put("maximumAutomaticAttempts", rem.maximumAutomaticAttempts());
         d.put("annotation", e.annotation());
