@@ -130,7 +130,9 @@ public final class Compliance {
         ComplianceType c = switch (s) {
             case PASS -> ComplianceType.COMPLIANT;
             case FAIL -> ComplianceType.NON_COMPLIANT;
-            case SKIP -> ComplianceType.NOT_APPLICABLE;
+            // a rule that names its resource types has this resource in scope: no clause applied, so nothing is
+            // violated (Config's COMPLIANT). Without types, Guard's SKIP is all we know: not applicable.
+            case SKIP -> rule.resourceTypes().isEmpty() ? ComplianceType.NOT_APPLICABLE : ComplianceType.COMPLIANT;
         };
         String why = "";
         if (c == ComplianceType.NON_COMPLIANT) {

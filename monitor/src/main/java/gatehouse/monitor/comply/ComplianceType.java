@@ -1,8 +1,10 @@
 package gatehouse.monitor.comply;
 
 /**
- * AWS Config's compliance values. Guard's verdict maps one to one: PASS is COMPLIANT, FAIL is NON_COMPLIANT,
- * SKIP (the rule's {@code when} did not hold: no resource of its kind) is NOT_APPLICABLE.
+ * AWS Config's compliance values. From Guard's verdict: PASS is COMPLIANT, FAIL is NON_COMPLIANT; SKIP (no
+ * clause applied) is COMPLIANT when the rule names its resource types ({@code @resource}) and this resource is
+ * one of them — in scope, nothing violated, as Config would say — and NOT_APPLICABLE otherwise. Resources of
+ * other types and deleted resources are NOT_APPLICABLE without evaluation.
  */
 public enum ComplianceType {
     NON_COMPLIANT, COMPLIANT, NOT_APPLICABLE;

@@ -61,6 +61,8 @@ final class JsonTree {
         } catch (JsonParseException e) {
             JsonLocation l = e.getLocation();
             String msg = e.getOriginalMessage();
+            msg = msg.replaceAll("\\s*\\(start marker at \\[Source: .*?; line: (\\d+), column: (\\d+)\\]\\)",
+                    " (opened at line $1, column $2)");
             int cut = msg.indexOf('\n');
             throw new InputException(Diagnostic.of("input_json_error",
                     SourceSpan.at(file, Math.max(1, l == null ? 1 : l.getLineNr()) + lineOffset, Math.max(1, l == null ? 1 : l.getColumnNr())),
