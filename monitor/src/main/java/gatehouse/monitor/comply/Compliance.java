@@ -19,8 +19,8 @@ import java.util.Map;
  * Evaluates Config-style rules over resource configurations: each rule on each resource separately (its
  * {@link GuardView#document}), as AWS Config evaluates a configuration-change rule per configuration item;
  * account-level rules once per account over all its resources. Guard PASS / FAIL / SKIP become COMPLIANT /
- * NON_COMPLIANT / NOT_APPLICABLE; deleted resources and types outside a rule's {@code @resource} list are
- * NOT_APPLICABLE without evaluation.
+ * NON_COMPLIANT / NOT_APPLICABLE (see {@link ComplianceType}); deleted resources are NOT_APPLICABLE without
+ * evaluation, and resources of types outside a rule's {@code @resource} list are not listed for it at all.
  *
  * <p>Immutable and thread-safe. A rule file is evaluated once per resource however many of its rules are used.
  */
@@ -52,8 +52,8 @@ public final class Compliance {
             Map<RulesFile, FileEvaluation> cache = new IdentityHashMap<>();
             PreparedDocument[] doc = new PreparedDocument[1];
             for (ComplianceRule rule : rules) {
-                if (rule.accountLevel()) {
-                    continue;
+                if (rule.accountLevel() || !rule.covers(res.type())) {
+                    continue; // out of the rule's scope: not listed, as Config lists only resources in scope
                 }
                 byRule.get(rule.id()).add(evaluate(rule, res, cache, doc));
             }

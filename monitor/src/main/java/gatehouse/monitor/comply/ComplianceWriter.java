@@ -63,12 +63,23 @@ public final class ComplianceWriter {
         return sb.toString();
     }
 
-    /** {@code 3 rules over 7 resources: 1 non-compliant, 1 compliant, 1 not applicable}. */
+    /**
+     * {@code 3 rules over 7 resources: 1 non-compliant, 1 compliant, 1 not applicable}, then what remediation
+     * did when it was configured ({@code ; remediation: 5 remediated, 1 manual}).
+     */
     public static String summary(ComplianceReport r) {
+        String rem = "";
+        if (!r.remediations().isEmpty()) {
+            java.util.Map<RemediationOutcome.Status, Long> n = new java.util.EnumMap<>(RemediationOutcome.Status.class);
+            r.remediations().forEach(o -> n.merge(o.status(), 1L, Long::sum));
+            List<String> parts = new ArrayList<>();
+            n.forEach((s, c) -> parts.add(c + " " + s.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')));
+            rem = "; remediation: " + String.join(", ", parts);
+        }
         return r.rules().size() + (r.rules().size() == 1 ? " rule" : " rules") + " over " + r.resources()
                 + (r.resources() == 1 ? " resource" : " resources") + ": " + r.rulesWith(ComplianceType.NON_COMPLIANT)
                 + " non-compliant, " + r.rulesWith(ComplianceType.COMPLIANT) + " compliant, "
-                + r.rulesWith(ComplianceType.NOT_APPLICABLE) + " not applicable";
+                + r.rulesWith(ComplianceType.NOT_APPLICABLE) + " not applicable" + rem;
     }
 
     /** The JSON report (docs/comply.md, "JSON report"). */

@@ -106,7 +106,7 @@ public final class Remediator {
     private RemediationOutcome run(RemediationConfig.Remediation rem, ComplianceRule rule, ResourceEvaluation before,
                                    ConfigResource res, Mode mode) throws InterruptedException {
         Action action = actions.get(rem);
-        String actionName = action.type() + " " + action.target();
+        String actionName = action.target().equals(action.type()) ? action.type() : action.type() + " " + action.target();
         String subject = rem.rule() + " " + before.resourceType() + "/" + before.resourceId();
         boolean runIt = mode == Mode.ALL || mode == Mode.AUTOMATIC && rem.automatic();
         if (!runIt || res == null) {
