@@ -147,6 +147,13 @@ public final class ComplyCommand implements Callable<Integer> {
             ruleList.forEach(r -> ids.add(r.id()));
             remConfig = RemediationConfig.parse(remediation, readFile(remediation, rp, "the remediation file"),
                     rp.toAbsolutePath().getParent(), Context.baseDir().toAbsolutePath(), ids);
+            for (RemediationConfig.Remediation r : remConfig.remediations()) {
+                if (ruleList.stream().anyMatch(x -> x.id().equals(r.rule()) && x.accountLevel())) {
+                    throw new InputException(Diagnostic.of("config", SourceSpan.at(r.file(), r.line(), r.column()),
+                            "rule " + r.rule() + " is account-level (@resource AWS::::Account): there is no one resource to remediate",
+                            "remediate the resources the account rule looks at through their own rules, or use gatehouse monitor actions"));
+                }
+            }
         }
         Remediator.Built built = Remediator.build(remConfig, env, line -> Context.err().println(line));
 

@@ -238,4 +238,20 @@ class ComplyCommandTest {
                     .allSatisfy(e -> assertThat(e.details()).contains("using ****").doesNotContain("tok-0123456789abcdef"));
         }
     }
+
+    @Test
+    void anAccountLevelRuleCannotHaveAResourceRemediation() throws IOException {
+        Files.writeString(dir.resolve("acct.yml"), "remediations:\n  - rule: cloudtrail-enabled\n    action: {log: true}\n");
+        Run r = cli("", with(SEED, "--remediation", "acct.yml"));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("acct.yml:2:5: error: rule cloudtrail-enabled is account-level");
+    }
+
+    @Test
+    void helpNamesTheCommandWithExamples() {
+        Run r = cli("", "comply", "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Usage: gatehouse comply").contains("--remediation=FILE").contains("Examples:");
+        assertThat(cli("", "--help").out()).contains("comply");
+    }
 }
