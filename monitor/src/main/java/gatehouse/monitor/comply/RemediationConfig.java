@@ -2,7 +2,6 @@ package gatehouse.monitor.comply;
 
 import gatehouse.core.Diagnostic;
 import gatehouse.core.InputException;
-import gatehouse.core.SourceSpan;
 import gatehouse.core.doc.ConfigReader;
 import gatehouse.core.doc.MapValue;
 import gatehouse.core.doc.Value;
@@ -256,9 +255,5 @@ public record RemediationConfig(List<Remediation> remediations) {
     private static String abbreviate(Set<String> ids) {
         List<String> l = new ArrayList<>(ids);
         return l.size() <= 8 ? String.join(", ", l) : String.join(", ", l.subList(0, 8)) + ", … (" + l.size() + ")";
-    }
-
-    static InputException at(String file, int line, int col, String message, String hint) {
-        return new InputException(Diagnostic.of("config", SourceSpan.at(file, line, col), message, hint));
     }
 }
