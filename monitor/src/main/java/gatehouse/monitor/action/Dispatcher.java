@@ -90,6 +90,7 @@ public final class Dispatcher implements AutoCloseable {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
     private final AtomicLong queueFull = new AtomicLong();
+    private final AtomicLong inFlight = new AtomicLong(); // queued or running, for awaitIdle
     private boolean closed;
 
     /**
@@ -151,9 +152,11 @@ public final class Dispatcher implements AutoCloseable {
             }
         }
         for (Action a : take) {
+            inFlight.incrementAndGet();
             try {
                 pool.execute(() -> run(a, event));
             } catch (RejectedExecutionException e) {
+                inFlight.decrementAndGet();
                 queueFull.incrementAndGet();
                 out.put(a.name(), Disposition.QUEUE_FULL);
             }
@@ -175,8 +178,12 @@ public final class Dispatcher implements AutoCloseable {
             audit.executed(a, event, r);
         } finally {
             executed.incrementAndGet();
-            if (listener != null) {
-                listener.accept(new Delivery(a, event, r));
+            try {
+                if (listener != null) {
+                    listener.accept(new Delivery(a, event, r));
+                }
+            } finally {
+                inFlight.decrementAndGet();
             }
         }
     }
@@ -188,7 +195,7 @@ public final class Dispatcher implements AutoCloseable {
     /** Waits until every queued execution has finished, at most {@code timeout}; true if none is left. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
-        while (pool.getActiveCount() > 0 || !pool.getQueue().isEmpty()) {
+        while (inFlight.get() > 0) {
             if (System.nanoTime() > end) {
                 return false;
             }
