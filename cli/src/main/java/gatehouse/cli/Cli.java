@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
                 gatehouse.cli.pipeline.PipelineCommands.Approve.class, gatehouse.cli.pipeline.SecretsFileCommand.class,
                 gatehouse.cli.merge.MergeCommand.class,
                 gatehouse.cli.attest.KeygenCommand.class, gatehouse.cli.attest.AttestCommand.class,
-                gatehouse.cli.attest.VerifyCommand.class, gatehouse.cli.audit.AuditCommand.class, gatehouse.cli.monitor.MonitorCommand.class, TrainCommand.class})
+                gatehouse.cli.attest.VerifyCommand.class, gatehouse.cli.audit.AuditCommand.class, gatehouse.cli.monitor.MonitorCommand.class,
+                gatehouse.cli.comply.ComplyCommand.class, TrainCommand.class})
 public final class Cli implements Runnable {
     private final PrintStream out;
 
