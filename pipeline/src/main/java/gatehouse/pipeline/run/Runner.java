@@ -622,6 +622,8 @@ public final class Runner {
         env.putAll(extra);
         env.put("GATEHOUSE_RUN_ID", run.id);
         env.put("GATEHOUSE_STAGE", stage.name());
+        // the JDK running the pipeline, so a step can use its tools (java, jwebserver, keytool) whatever JAVA_HOME says
+        env.put("GATEHOUSE_JAVA_HOME", System.getProperty("java.home"));
         if (stage.environment() != null) {
             env.put("GATEHOUSE_ENVIRONMENT", stage.environment());
         }
