@@ -245,14 +245,9 @@ class SeedDemoTest {
         return gatehouse("approve", id, "prod", "--as", APPROVER, "--key", key, "-m", "reviewed");
     }
 
-    /**
-     * The JVM options of every Gatehouse process: C1 only and a class-data archive the first process writes and
-     * the others map (what bin/gatehouse does with its AOT cache), which halves each start.
-     */
+    /** The JVM options of every Gatehouse process: C1 alone, as bin/gatehouse runs batch commands. */
     static List<String> jvmOptions() {
-        return List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
-                "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + Path.of("target", "seed-demo-test.jsa").toAbsolutePath(),
-                "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+        return List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED");
     }
 
     /** A read-only query of the store (show, audit log), in-process: the runs themselves are separate processes. */
