@@ -79,12 +79,12 @@ class PipelineCommandsTest {
     @Test
     void theExamplePipelinePlans() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = Cli.run(new String[] {"plan", "-f", "../examples/pipeline-demo/gatehouse.yml"},
+        int code = Cli.run(new String[] {"plan", "-f", "../examples/seed-demo/gatehouse.yml"},
                 new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Path.of(""));
         assertThat(code).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("stage release  [environment prod, production, protected]",
-                "parameters ../seed-demo/prod-stack-configuration.json");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("stage prod  [environment prod, production, protected]",
+                "parameters prod-stack-configuration.json", "waits for 1 signed approval from security-lead@example.com");
     }
 
     @Test

@@ -313,7 +313,7 @@ public final class Runner {
     }
 
     private RunRecord pause(RunRecord run, StageRecord sr, Stage stage, Step step, String why) {
-        stopEphemeral(); // a paused run resumes in another process: nothing of this one may be left running
+        stopEphemeral(run, "the run paused"); // it resumes in another process: nothing of this one may be left running
         sr.status = RunRecord.WAITING;
         sr.reason = step.name() + ": " + why;
         run.status = RunRecord.WAITING;
@@ -325,14 +325,16 @@ public final class Runner {
         return run;
     }
 
-    /** Stops what lives only as long as this process's part of the run (local deployments). */
-    private void stopEphemeral() {
+    /** Stops what lives only as long as this process's part of the run (local deployments), each stop audited. */
+    private void stopEphemeral(RunRecord run, String why) {
         for (String stage : List.copyOf(deployments.keySet())) {
             List<gatehouse.pipeline.deploy.DeployDriver.Deployment> ds = deployments.get(stage);
             for (int i = ds.size() - 1; i >= 0; i--) {
                 if (ds.get(i).ephemeral()) {
                     String problem = ds.get(i).teardown();
                     log.accept("stopped " + ds.get(i).describe() + (problem == null ? "" : ": " + problem));
+                    audit.record(run.actor, "undeploy", run.id + "/" + stage, problem == null ? "stopped" : "failed",
+                            Map.of("deployment", ds.get(i).describe(), "why", why, "error", problem == null ? "" : problem));
                     ds.remove(i);
                 }
             }
@@ -340,7 +342,7 @@ public final class Runner {
     }
 
     private RunRecord finish(RunRecord run, String status, String reason, StageRecord failed) {
-        stopEphemeral();
+        stopEphemeral(run, "the run ended");
         run.status = status;
         run.reason = masker.mask(reason);
         run.finished = clock.instant().toString();
@@ -622,6 +624,8 @@ public final class Runner {
         env.putAll(extra);
         env.put("GATEHOUSE_RUN_ID", run.id);
         env.put("GATEHOUSE_STAGE", stage.name());
+        // the JDK running the pipeline, so a step can use its tools (java, jwebserver, keytool) whatever JAVA_HOME says
+        env.put("GATEHOUSE_JAVA_HOME", System.getProperty("java.home"));
         if (stage.environment() != null) {
             env.put("GATEHOUSE_ENVIRONMENT", stage.environment());
         }

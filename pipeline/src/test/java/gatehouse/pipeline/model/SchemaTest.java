@@ -48,6 +48,15 @@ class SchemaTest {
         assertThat(PipelineLoader.load(dir.resolve("gatehouse.yml")).stages()).hasSize(3);
     }
 
+    /** The seed demo (README's first command) uses every step kind: the schema must take it as the loader does. */
+    @Test
+    void theSeedDemoPipelineIsValidForSchemaAndLoader() throws IOException {
+        Path demo = Path.of("../examples/seed-demo/gatehouse.yml");
+        assertThat(schema().validate(yaml(Files.readString(demo)))).isEmpty();
+        assertThat(PipelineLoader.load(demo).stages()).extracting(gatehouse.pipeline.model.Stage::name)
+                .containsExactly("source", "build", "test", "prod");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "version: 2\nstages: [{name: a, steps: [{run: x}]}]",
