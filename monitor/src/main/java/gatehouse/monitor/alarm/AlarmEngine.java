@@ -98,9 +98,34 @@ public final class AlarmEngine {
         if (eventMs < minEventMs) {
             minEventMs = eventMs;
         }
-        long watermark = maxEventMs - latenessMs;
-        for (Slot s : slots) {
-            evaluateDue(s, watermark);
+        evaluateAll(maxEventMs - latenessMs, false);
+    }
+
+    /**
+     * Evaluates due periods of all alarms in the order of their evaluation times (ties in definition order), one
+     * period at a time, so that the sequence of transitions does not depend on how far the watermark moved at once.
+     *
+     * @param flushing evaluate, for each alarm, up to the period holding the greatest event time
+     */
+    private void evaluateAll(long watermark, boolean flushing) {
+        while (true) {
+            Slot next = null;
+            long nextEnd = Long.MAX_VALUE;
+            for (Slot s : slots) {
+                long limit = flushing ? Math.floorDiv(maxEventMs, s.period) * s.period + s.period : watermark;
+                if (!start(s, limit)) {
+                    continue;
+                }
+                long end = s.nextEval + s.period;
+                if (end <= limit && end < nextEnd) {
+                    next = s;
+                    nextEnd = end;
+                }
+            }
+            if (next == null) {
+                return;
+            }
+            evaluateOne(next, flushing ? Math.floorDiv(maxEventMs, next.period) * next.period + next.period : watermark);
         }
     }
 
@@ -138,9 +163,7 @@ public final class AlarmEngine {
         if (maxEventMs == Long.MIN_VALUE) {
             return;
         }
-        for (Slot s : slots) {
-            evaluateDue(s, Math.floorDiv(maxEventMs, s.period) * s.period + s.period);
-        }
+        evaluateAll(Long.MAX_VALUE, true);
     }
 
     /** The watermark: greatest event time minus lateness; {@link Long#MIN_VALUE} before any event. */
@@ -163,58 +186,62 @@ public final class AlarmEngine {
         return min == Long.MAX_VALUE ? Long.MIN_VALUE : min;
     }
 
-    private void evaluateDue(Slot s, long watermark) {
-        if (s.nextEval == Long.MIN_VALUE) {
-            if (minEventMs == Long.MAX_VALUE) {
-                return;
-            }
-            long first = Math.floorDiv(minEventMs, s.period) * s.period;
-            if (first + s.period > watermark) {
-                return;
-            }
-            s.nextEval = first;
+    /** Starts an alarm's evaluation when its first period is final under {@code watermark}; whether it has started. */
+    private boolean start(Slot s, long watermark) {
+        if (s.nextEval != Long.MIN_VALUE) {
+            return true;
         }
+        if (minEventMs == Long.MAX_VALUE) {
+            return false;
+        }
+        long first = Math.floorDiv(minEventMs, s.period) * s.period;
+        if (first + s.period > watermark) {
+            return false;
+        }
+        s.nextEval = first;
+        return true;
+    }
+
+    /** Evaluates the period starting at {@code s.nextEval} (final under {@code watermark}) and moves on. */
+    private void evaluateOne(Slot s, long watermark) {
         int range = AlarmEvaluator.rangeSize(s.def.evaluationPeriods());
-        while (s.nextEval + s.period <= watermark) {
-            long end = s.nextEval;
-            long rangeStart = end - (range - 1) * s.period;
-            List<Datapoint> points = new ArrayList<>(range);
-            boolean anyData = false;
-            for (int i = 0; i < range; i++) {
-                long start = rangeStart + i * s.period;
-                Aggregate a = s.windows.get(start);
-                if (a == null || a.count() == 0) {
-                    points.add(Datapoint.missing(Instant.ofEpochMilli(start)));
-                } else {
-                    anyData = true;
-                    points.add(new Datapoint(Instant.ofEpochMilli(start), a.value(s.def.statistic()), a.count()));
-                }
+        long end = s.nextEval;
+        long rangeStart = end - (range - 1) * s.period;
+        List<Datapoint> points = new ArrayList<>(range);
+        boolean anyData = false;
+        for (int i = 0; i < range; i++) {
+            long start = rangeStart + i * s.period;
+            Aggregate a = s.windows.get(start);
+            if (a == null || a.count() == 0) {
+                points.add(Datapoint.missing(Instant.ofEpochMilli(start)));
+            } else {
+                anyData = true;
+                points.add(new Datapoint(Instant.ofEpochMilli(start), a.value(s.def.statistic()), a.count()));
             }
-            AlarmEvaluator.Result r = AlarmEvaluator.evaluate(s.def, points, s.state, s.reason);
-            long evaluatedAt = end + s.period;
-            if (r.state() != s.state) {
-                Transition t = new Transition(s.def.name(), ++seq, s.state, r.state(), r.reason(),
-                        Instant.ofEpochMilli(evaluatedAt), points, s.def.threshold());
-                s.state = r.state();
-                s.reason = r.reason();
-                s.stateTimeMs = evaluatedAt;
-                s.transitions++;
-                sink.accept(t);
-            }
-            s.nextEval = end + s.period;
-            if (!anyData) {
-                // a fully missing range evaluates the same until data come: jump to the first period holding data
-                Long nextData = s.windows.ceilingKey(s.nextEval);
-                long lastFinal = Math.floorDiv(watermark, s.period) * s.period; // first period not final
-                long target = nextData == null ? lastFinal : Math.min(nextData, lastFinal);
-                if (target > s.nextEval) {
-                    s.nextEval = target;
-                }
-            }
-            // periods older than the next evaluation range are no longer needed
-            long keepFrom = s.nextEval - (range - 1) * s.period;
-            s.windows.headMap(keepFrom).clear();
         }
+        AlarmEvaluator.Result r = AlarmEvaluator.evaluate(s.def, points, s.state, s.reason);
+        long evaluatedAt = end + s.period;
+        if (r.state() != s.state) {
+            Transition t = new Transition(s.def.name(), ++seq, s.state, r.state(), r.reason(),
+                    Instant.ofEpochMilli(evaluatedAt), points, s.def.threshold());
+            s.state = r.state();
+            s.reason = r.reason();
+            s.stateTimeMs = evaluatedAt;
+            s.transitions++;
+            sink.accept(t);
+        }
+        s.nextEval = end + s.period;
+        if (!anyData) {
+            // a fully missing range evaluates the same until data come: jump to the first period holding data
+            Long nextData = s.windows.ceilingKey(s.nextEval);
+            long firstOpen = Math.floorDiv(watermark, s.period) * s.period; // the first period not final
+            long target = nextData == null ? firstOpen : Math.min(nextData, firstOpen);
+            if (target > s.nextEval) {
+                s.nextEval = target;
+            }
+        }
+        // periods older than the next evaluation range are no longer needed
+        s.windows.headMap(s.nextEval - (range - 1) * s.period).clear();
     }
 
     // ------------------------------------------------------------------ reading the state
