@@ -264,7 +264,7 @@ public record MonitorConfig(String name, List<FilterSpec> filters, List<AlarmSpe
         return switch (v) {
             case IntValue i -> i.value();
             case FloatValue f -> f.value();
-            default -> throw r.error(v, what + " must be a number, not a " + v.kindName(), null);
+            default -> throw r.error(v, what + " must be a number, not a " + v.kindName(), "e.g. 3 or 0.5, without quotes");
         };
     }
 
