@@ -43,6 +43,7 @@ public final class LogAction implements AlarmListener {
         } else {
             out.println(t.timestamp() + "  " + t.alarm() + "  " + t.oldState() + " -> " + t.newState() + "  " + t.reason());
         }
+        out.flush(); // delivered means written: the run marks the transition delivered right after this returns
     }
 
     /** The JSON object of a transition. */
