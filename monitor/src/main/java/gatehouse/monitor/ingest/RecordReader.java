@@ -28,12 +28,15 @@ final class RecordReader implements Closeable {
     private final String name;
     private final JsonParser parser;
     private final ObjectMapper mapper;
+    /** Top-level fields to keep in each record, or null for all; see {@link EventSource#of(java.util.List, InputStream, java.util.function.Consumer, java.util.Set)}. */
+    private final java.util.Set<String> keep;
     /** 0: between root values; 1: inside a root array of records; 2: inside the Records array of a root object. */
     private int state;
 
-    RecordReader(String name, InputStream raw, ObjectMapper mapper) throws IOException {
+    RecordReader(String name, InputStream raw, ObjectMapper mapper, java.util.Set<String> keep) throws IOException {
         this.name = name;
         this.mapper = mapper;
+        this.keep = keep;
         BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
         in.mark(2);
         int b1 = in.read();
@@ -70,7 +73,7 @@ final class RecordReader implements Closeable {
                     state = 0;
                 } else if (t == JsonToken.START_OBJECT) {
                     JsonLocation at = parser.currentTokenLocation();
-                    JsonNode record = mapper.readTree(parser);
+                    JsonNode record = keep == null ? mapper.readTree(parser) : projected();
                     return event(record, at);
                 } else if (t == null) {
                     throw new BadInput("unexpected end of input inside an array of records", parser.currentLocation());
@@ -96,12 +99,42 @@ final class RecordReader implements Closeable {
                 state = 2;
                 return null;
             }
-            node.set(field, mapper.readTree(parser));
+            if (kept(field)) {
+                node.set(field, mapper.readTree(parser));
+            } else {
+                parser.skipChildren();
+            }
         }
         if (t != JsonToken.END_OBJECT) {
             throw new BadInput("unexpected end of input inside an object", parser.currentLocation());
         }
         return event(node, at);
+    }
+
+    /** Fields every record keeps: its identity and time, and an EventBridge envelope's type and detail. */
+    private static final java.util.Set<String> ALWAYS = java.util.Set.of("eventID", "eventTime", "@timestamp", "detail-type", "detail");
+
+    private boolean kept(String field) {
+        return keep == null || keep.contains(field) || ALWAYS.contains(field);
+    }
+
+    /** Reads the object at the current START_OBJECT keeping only the {@link #kept} fields; the rest is skipped unparsed. */
+    private JsonNode projected() throws IOException {
+        ObjectNode node = mapper.createObjectNode();
+        JsonToken t;
+        while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            parser.nextToken();
+            if (kept(field)) {
+                node.set(field, mapper.readTree(parser));
+            } else {
+                parser.skipChildren();
+            }
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new BadInput("unexpected end of input inside a record", parser.currentLocation());
+        }
+        return node;
     }
 
     private void skipRestOfObject() throws IOException {

@@ -200,7 +200,7 @@ public final class MonitorRunner {
         boolean dirty = false;
         int lateWarnings = 0;
         List<MetricDatum> data = new ArrayList<>();
-        try (EventSource source = EventSource.of(inputs, stdin, errors)) {
+        try (EventSource source = EventSource.of(inputs, stdin, errors, projection(filters))) {
             while (source.hasNext()) {
                 Event e = source.next();
                 position++;
@@ -280,6 +280,22 @@ public final class MonitorRunner {
         return new Summary(position, Math.min(position, skip), events, duplicates, late, untimed,
                 engine.transitionCount() - seqAtStart, engine.transitionCount(), engine.statuses(), watermark(engine), reset,
                 saved != null);
+    }
+
+    /**
+     * The top-level fields the filters read, so that the reader skips the rest of each record unparsed (the dominant
+     * cost otherwise); null (keep everything) when a filter needs the whole event (term and space-delimited patterns).
+     */
+    static java.util.Set<String> projection(List<MetricFilter> filters) {
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        for (MetricFilter f : filters) {
+            java.util.Set<String> r = f.jsonRoots();
+            if (r == null) {
+                return null;
+            }
+            keep.addAll(r);
+        }
+        return keep;
     }
 
     private static Instant watermark(AlarmEngine engine) {
