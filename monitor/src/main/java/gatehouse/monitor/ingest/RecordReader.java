@@ -162,6 +162,10 @@ final class RecordReader implements Closeable {
         for (String f : new String[] {"eventTime", "@timestamp"}) {
             JsonNode v = record.get(f);
             if (v != null && v.isTextual()) {
+                Instant fast = utc(v.textValue());
+                if (fast != null) {
+                    return fast;
+                }
                 try {
                     return Instant.parse(v.textValue());
                 } catch (DateTimeParseException e) {
@@ -170,6 +174,60 @@ final class RecordReader implements Closeable {
             }
         }
         return null;
+    }
+
+    /**
+     * CloudTrail's own time format, {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z}, parsed without the general formatter (a
+     * per-record cost at hundreds of thousands of records a second); null for anything else, which
+     * {@link Instant#parse} then decides. Equal to {@code Instant.parse} wherever it answers (a property test checks).
+     */
+    static Instant utc(String s) {
+        int n = s.length();
+        if (n < 20 || n > 30 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
+                || s.charAt(16) != ':' || s.charAt(n - 1) != 'Z') {
+            return null;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 2);
+        int day = digits(s, 8, 2);
+        int hour = digits(s, 11, 2);
+        int minute = digits(s, 14, 2);
+        int second = digits(s, 17, 2);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+                || second < 0 || second > 59) {
+            return null;
+        }
+        int nanos = 0;
+        if (n > 20) {
+            int frac = n - 21;
+            if (s.charAt(19) != '.' || frac < 1 || frac > 9) {
+                return null;
+            }
+            nanos = digits(s, 20, frac);
+            if (nanos < 0) {
+                return null;
+            }
+            for (int i = frac; i < 9; i++) {
+                nanos *= 10;
+            }
+        }
+        if (day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+            return null;
+        }
+        long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(days * 86_400 + hour * 3600 + minute * 60 + second, nanos);
+    }
+
+    private static int digits(String s, int from, int count) {
+        int v = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     private static String describe(JsonToken t) {

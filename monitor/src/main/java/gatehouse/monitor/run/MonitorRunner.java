@@ -8,7 +8,6 @@ import gatehouse.monitor.alarm.AlarmListener;
 import gatehouse.monitor.alarm.Transition;
 import gatehouse.monitor.filter.MetricDatum;
 import gatehouse.monitor.filter.MetricFilter;
-import gatehouse.monitor.ingest.Dedupe;
 import gatehouse.monitor.ingest.Event;
 import gatehouse.monitor.ingest.EventSource;
 import gatehouse.store.Store;
@@ -35,10 +34,13 @@ import java.util.function.Consumer;
  * <p><b>Restarts.</b> A checkpoint commits, in one transaction, the number of input records consumed, the engine's
  * snapshot (alarm states, open periods, event-time extremes), the ids of events that fed a still-open period and the
  * new transitions. A restart with the same inputs skips the records already consumed and continues from that
- * snapshot, so its final states and transitions equal an uninterrupted run's. Events read again anyway (other
- * inputs, overlapping files, a replay from elsewhere) are caught by the stored ids while their period is open, and
- * are late (not counted) once it is final; so nothing is counted twice. Only ids of events that produced a sample are
- * stored: the others cannot change a metric.
+ * snapshot, so its final states and transitions equal an uninterrupted run's.
+ *
+ * <p><b>Duplicates.</b> An event is de-duplicated by {@code eventID} when it would add a sample: the ids of the events
+ * that fed a period still open are kept (in memory and in the store), so a repeat, in the same input, another input
+ * or after a restart, is dropped as a duplicate while its period is open and is late (not counted either) once the
+ * period is final. Nothing is counted twice, and the set is bounded by the open periods, not the input. Events that
+ * add no sample are not de-duplicated: they cannot change a metric, and tracking them would cost a lookup per event.
  *
  * <p><b>Delivery.</b> Actions run after the commit; a transition committed but not yet marked delivered when the
  * process stopped is delivered on the next start (at least once). Not thread-safe: one run at a time.
@@ -190,7 +192,6 @@ public final class MonitorRunner {
         long seqAtStart = engine.transitionCount();
         deliver(state, audit, state.undelivered());
 
-        Dedupe recent = Dedupe.inMemory(Dedupe.DEFAULT_WINDOW);
         Map<String, Long> newIds = new LinkedHashMap<>();
         long position = 0;
         long lastCheckpointPosition = 0;
@@ -205,14 +206,11 @@ public final class MonitorRunner {
                 Event e = source.next();
                 position++;
                 if (position <= skip) {
-                    recent.firstSeen(e.eventId()); // the recent-id window ends as the uninterrupted run's did
                     continue;
                 }
                 events++;
                 dirty = true;
-                if (!recent.firstSeen(e.eventId())) {
-                    duplicates++;
-                } else if (e.eventTime() == null) {
+                if (e.eventTime() == null) {
                     untimed++;
                 } else {
                     long t = e.eventTime().toEpochMilli();
