@@ -9,12 +9,14 @@
 # is meaningful on a shared machine), and peak RSS (from /usr/bin/time -v).
 #
 # Usage: benchmarks/monitor.sh [SMALL_RECORDS] [LARGE_RECORDS]   (defaults 500000 and 2000000)
-# Environment: JAVA_HOME (default temurin 25), GATEHOUSE_SHARED (default ../shared), JAVA_OPTS (default -Xmx1g).
+# Environment: JAVA_HOME (default temurin 25), GATEHOUSE_SHARED (default ../shared), JAVA_OPTS (default
+# -Xmx256m -XX:+UseSerialGC: one event loop needs no parallel collector, and a fixed small heap shows that memory does
+# not grow with the input).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared="${GATEHOUSE_SHARED:-$root/../shared}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-java_opts="${JAVA_OPTS:--Xmx1g}"
+java_opts="${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/gatehouse-bench"
 small="${1:-500000}"
 large="${2:-2000000}"
