@@ -32,12 +32,28 @@ public final class FilterPattern {
     private final Kind kind;
     private final Matchers.Matcher matcher;
     private final List<String> fields;
+    private final java.util.Set<String> roots;
 
     private FilterPattern(String text, Parser.Parsed p) {
         this.text = text;
         this.kind = p.kind();
         this.matcher = p.matcher();
         this.fields = p.fields();
+        this.roots = switch (p.kind()) {
+            case ALL -> java.util.Set.of();
+            case JSON -> p.roots();
+            case TERMS, DELIMITED -> null;
+        };
+    }
+
+    /**
+     * The top-level properties of a JSON event this pattern can read: its result depends on nothing else, so a reader
+     * may leave the other properties out of the event (a projection) without changing any verdict. {@code null} when
+     * the pattern needs the whole event (term and space-delimited patterns read the text); empty for the pattern
+     * that matches everything.
+     */
+    public java.util.Set<String> jsonRoots() {
+        return roots;
     }
 
     /**

@@ -36,11 +36,22 @@ final class Parser {
     }
 
     /** The result: what kind of pattern, its matcher and, for space-delimited patterns, the declared field names. */
-    record Parsed(FilterPattern.Kind kind, Matchers.Matcher matcher, List<String> fields) {}
+    record Parsed(FilterPattern.Kind kind, Matchers.Matcher matcher, List<String> fields, java.util.Set<String> roots) {
+        Parsed(FilterPattern.Kind kind, Matchers.Matcher matcher, List<String> fields) {
+            this(kind, matcher, fields, null);
+        }
+    }
 
     static Parsed parse(String src) {
-        return new Parser(src).top();
+        Parser p = new Parser(src);
+        Parsed r = p.top();
+        return new Parsed(r.kind(), r.matcher(), r.fields(), p.wholeEvent ? null : java.util.Set.copyOf(p.roots));
     }
+
+    /** Top-level property names the selectors parsed so far start with; see {@link FilterPattern#jsonRoots()}. */
+    private final java.util.Set<String> roots = new java.util.LinkedHashSet<>();
+    /** Whether a selector reads the root itself (no property step first), so that no projection is possible. */
+    private boolean wholeEvent;
 
     /** Parses a lone JSON selector ({@code $.a.b[0]}), as metric values and dimensions use it. */
     static Selector selectorOnly(String text) {
@@ -351,6 +362,11 @@ final class Parser {
         int[] ix = new int[idx.size()];
         for (int i = 0; i < ix.length; i++) {
             ix[i] = idx.get(i);
+        }
+        if (names.isEmpty() || names.get(0) == null) {
+            wholeEvent = true;
+        } else {
+            roots.add(names.get(0));
         }
         return new Selector(src.substring(start, pos), names.toArray(String[]::new), ix);
     }

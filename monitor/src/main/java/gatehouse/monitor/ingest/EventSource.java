@@ -48,6 +48,7 @@ public final class EventSource implements Iterator<Event>, Closeable {
     private final Deque<Input> pending = new ArrayDeque<>();
     private final Consumer<Diagnostic> errors;
     private final ObjectMapper mapper = new ObjectMapper();
+    private java.util.Set<String> keep;
     private RecordReader current;
     private Event lookahead;
     private long events;
@@ -69,6 +70,19 @@ public final class EventSource implements Iterator<Event>, Closeable {
         for (String in : inputs) {
             s.pending.add(in.equals("-") ? new Input("<stdin>", null, stdin) : new Input(in, Path.of(in), null));
         }
+        return s;
+    }
+
+    /**
+     * A source over {@code inputs} whose records keep only the top-level fields in {@code keep} (plus {@code eventID},
+     * {@code eventTime}, {@code @timestamp} and an EventBridge envelope's {@code detail-type} and {@code detail}); the
+     * other fields are skipped by the tokenizer without being built. For consumers that read known fields only (the
+     * metric filters of {@code gatehouse monitor run}, see {@code FilterPattern.jsonRoots()}), this is most of the
+     * parsing cost saved. {@code keep} null keeps everything.
+     */
+    public static EventSource of(List<String> inputs, InputStream stdin, Consumer<Diagnostic> errors, java.util.Set<String> keep) {
+        EventSource s = of(inputs, stdin, errors);
+        s.keep = keep == null ? null : java.util.Set.copyOf(keep);
         return s;
     }
 
@@ -155,7 +169,7 @@ public final class EventSource implements Iterator<Event>, Closeable {
             try {
                 if (in.stream() != null) {
                     files++;
-                    current = new RecordReader(in.name(), in.stream(), mapper);
+                    current = new RecordReader(in.name(), in.stream(), mapper, keep);
                     return true;
                 }
                 if (Files.isDirectory(in.path())) {
@@ -171,7 +185,7 @@ public final class EventSource implements Iterator<Event>, Closeable {
                 files++;
                 InputStream raw = Files.newInputStream(in.path());
                 try {
-                    current = new RecordReader(in.name(), raw, mapper);
+                    current = new RecordReader(in.name(), raw, mapper, keep);
                 } catch (java.util.zip.ZipException | java.io.EOFException e) {
                     raw.close();
                     badFiles++;

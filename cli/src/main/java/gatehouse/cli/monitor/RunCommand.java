@@ -1,0 +1,246 @@
+package gatehouse.cli.monitor;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gatehouse.cli.Context;
+import gatehouse.cli.ExitCode;
+import gatehouse.core.Diagnostic;
+import gatehouse.core.InputException;
+import gatehouse.core.SourceSpan;
+import gatehouse.monitor.alarm.AlarmEngine;
+import gatehouse.monitor.cis.CisPack;
+import gatehouse.monitor.run.ActionFactory;
+import gatehouse.monitor.run.LogAction;
+import gatehouse.monitor.run.MonitorConfig;
+import gatehouse.monitor.run.MonitorRunner;
+import gatehouse.store.Store;
+import gatehouse.store.StoreException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gatehouse monitor run}: events through metric filters into alarms, by event time, with state kept in the
+ * store. Prints each transition (the {@code log} action) and a summary of every alarm's state. Exit 0 when it ran,
+ * 2 on a bad option, configuration or input (bad input is reported with its file and position and the stream goes
+ * on), 3 on an internal error.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs metric filters and CloudWatch-style alarms over CloudTrail events, by event time.",
+                "State (alarm states, open periods, input position) is kept in the store: a restart continues where the last run stopped."},
+        footer = {"", "Examples:",
+                "  gatehouse monitor run --pack cis --input AWSLogs/ --flush",
+                "  gatehouse monitor run --config alarms.yaml --input trail.json.gz --lateness 10m --format json",
+                "  zcat *.json.gz | gatehouse monitor run --pack cis --input -",
+                "", "Configuration format, semantics and the CIS pack: docs/alarms.md"})
+final class RunCommand implements Callable<Integer> {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+    static final class Source {
+        @Option(names = "--config", paramLabel = "FILE", description = "Metric filters and alarms (YAML or JSON, docs/alarms.md)")
+        String config;
+
+        @Option(names = "--pack", paramLabel = "NAME", description = "A built-in pack: cis")
+        String pack;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--input", paramLabel = "PATH", description = "A CloudTrail file (gzip, JSON lines, EventBridge envelopes), a directory, or - for standard input; repeatable (default: -)")
+    List<String> inputs = new ArrayList<>();
+
+    @Option(names = "--store", paramLabel = "URL",
+            description = "jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB (default: $GATEHOUSE_STORE, else .gatehouse/gatehouse.db in the project root)")
+    String store;
+
+    @Option(names = "--lateness", paramLabel = "DUR", defaultValue = "5m",
+            description = "How far behind the latest event time an event may arrive and still count: 300s, 5m, 1h, PT5M (default: ${DEFAULT-VALUE})")
+    String lateness;
+
+    @Option(names = "--format", paramLabel = "FMT", defaultValue = "text", description = "text or json (JSON lines) (default: ${DEFAULT-VALUE})")
+    String format;
+
+    @Option(names = "--state", paramLabel = "NAME", description = "Name the state is kept under (default: the configuration's name)")
+    String scope;
+
+    @Option(names = "--flush", description = "The input is complete: evaluate the periods still open at its end")
+    boolean flush;
+
+    @Option(names = "--reset", description = "Forget the stored state of this configuration first")
+    boolean reset;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "100000",
+            description = "Commit the state at least every N records (default: ${DEFAULT-VALUE}); also every second while events flow")
+    int checkpointEvery;
+
+    @Override
+    public Integer call() {
+        PrintStream out = Context.out();
+        PrintStream err = Context.err();
+        try {
+            boolean json = switch (format) {
+                case "text" -> false;
+                case "json" -> true;
+                default -> throw usage("--format", "unknown format '" + format + "'", "use text or json");
+            };
+            Duration late = duration(lateness);
+            if (checkpointEvery < 1) {
+                throw usage("--checkpoint-every", "must be at least 1", "e.g. --checkpoint-every 100000");
+            }
+            Map<String, ActionFactory> actions = new HashMap<>();
+            actions.put("log", LogAction.factory(out, json));
+            MonitorConfig config = config(actions);
+            List<String> in = inputs.isEmpty() ? List.of("-") : inputs.stream()
+                    .map(i -> i.equals("-") ? i : Context.resolve(i).toString()).toList();
+            Store st = Store.open(Store.resolveUrl(store, System.getenv(), Store.projectRoot(Context.baseDir())), true);
+            MonitorRunner.Options options = new MonitorRunner.Options(scope == null ? config.name() : scope, late, flush, reset,
+                    checkpointEvery, Duration.ofSeconds(1));
+            List<Diagnostic> problems = new ArrayList<>();
+            boolean interactive = Context.interactive();
+            long started = System.nanoTime();
+            MonitorRunner runner = new MonitorRunner(config, st, options, actions, w -> {
+                if (interactive) {
+                    err.print("\r\033[K");
+                }
+                err.println((w.origin() == null ? "gatehouse" : w.origin()) + ": warning: " + w.message());
+            });
+            MonitorRunner.Summary s = runner.run(in, Context.in(), d -> {
+                if (interactive) {
+                    err.print("\r\033[K");
+                }
+                problems.add(d);
+                err.print(d.render());
+            }, interactive ? (records, events, watermark) -> {
+                double secs = (System.nanoTime() - started) / 1e9;
+                err.printf(Locale.ROOT, "\r\033[K%,d records  %,.0f/s  watermark %s", records, records / Math.max(secs, 1e-9),
+                        watermark == null ? "-" : watermark.toString());
+            } : null);
+            if (interactive) {
+                err.print("\r\033[K");
+            }
+            for (String a : s.resetAlarms()) {
+                err.println("gatehouse: warning: alarm " + a + " changed since its state was stored; it starts afresh");
+            }
+            if (json) {
+                out.println(summaryJson(s, options.scope()));
+            } else {
+                printSummary(out, s, options.scope());
+            }
+            return problems.isEmpty() ? ExitCode.OK.code : ExitCode.INPUT_ERROR.code;
+        } catch (InputException e) {
+            err.print(Diagnostic.renderAll(e.diagnostics()));
+            return ExitCode.INPUT_ERROR.code;
+        } catch (StoreException e) {
+            err.println("gatehouse: error: " + e.getMessage());
+            err.println(e.userError() ? "  hint: check --store or $GATEHOUSE_STORE" : "  hint: rerun with --debug for details");
+            if (Context.debug()) {
+                e.printStackTrace(err);
+            }
+            return e.userError() ? ExitCode.INPUT_ERROR.code : ExitCode.INTERNAL_ERROR.code;
+        }
+    }
+
+    private MonitorConfig config(Map<String, ActionFactory> actions) {
+        if (source.pack != null) {
+            if (!source.pack.equals(CisPack.NAME)) {
+                throw usage("--pack", "unknown pack '" + source.pack + "'", "the built-in pack is cis");
+            }
+            return CisPack.load(actions.keySet());
+        }
+        Path p = Context.resolve(source.config);
+        String text;
+        try {
+            text = Files.readString(p);
+        } catch (NoSuchFileException e) {
+            throw new InputException(Diagnostic.of("input_io_error", SourceSpan.at(source.config, 1, 1), "no such file",
+                    "check the path of --config"));
+        } catch (IOException e) {
+            throw new InputException(Diagnostic.of("input_io_error", SourceSpan.at(source.config, 1, 1),
+                    "cannot read: " + e.getMessage(), "check the path and its permissions"));
+        }
+        return MonitorConfig.parse(source.config, text, actions.keySet());
+    }
+
+    /** {@code 300s}, {@code 5m}, {@code 1h}, {@code 2d}, {@code 500ms}, or ISO-8601 {@code PT5M}. */
+    static Duration duration(String text) {
+        Matcher m = DURATION.matcher(text.trim());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            Duration d = Duration.parse(text.trim());
+            if (!d.isNegative()) {
+                return d;
+            }
+        } catch (DateTimeParseException e) {
+            // reported below
+        }
+        throw usage("--lateness", "'" + text + "' is not a duration", "e.g. 300s, 5m, 1h or PT5M");
+    }
+
+    private static InputException usage(String flag, String message, String hint) {
+        return new InputException(Diagnostic.of("usage", SourceSpan.at(flag, 1, 1), message, hint));
+    }
+
+    private static void printSummary(PrintStream out, MonitorRunner.Summary s, String scope) {
+        out.println();
+        out.printf(Locale.ROOT, "%d records read%s; state '%s': %d events, %d duplicates, %d late, %d without eventTime%n",
+                s.records(), s.skipped() > 0 ? " (" + s.skipped() + " skipped: already processed)" : "", scope, s.events(),
+                s.duplicates(), s.lateEvents(), s.untimed());
+        out.println("watermark: " + (s.watermark() == null ? "none (no timed event yet)" : s.watermark()));
+        out.println("transitions: " + s.transitionsThisRun() + " this run, " + s.transitions() + " in total");
+        int width = s.alarms().stream().mapToInt(a -> a.definition().name().length()).max().orElse(5);
+        for (AlarmEngine.Status a : s.alarms()) {
+            out.printf(Locale.ROOT, "%-17s  %-" + width + "s  %s%n", a.state(), a.definition().name(), a.reason());
+        }
+    }
+
+    private static String summaryJson(MonitorRunner.Summary s, String scope) {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode o = m.createObjectNode().put("type", "summary").put("schemaVersion", 1).put("state", scope)
+                .put("records", s.records()).put("skipped", s.skipped()).put("events", s.events())
+                .put("duplicates", s.duplicates()).put("lateEvents", s.lateEvents()).put("untimed", s.untimed())
+                .put("transitionsThisRun", s.transitionsThisRun()).put("transitions", s.transitions());
+        if (s.watermark() == null) {
+            o.putNull("watermark");
+        } else {
+            o.put("watermark", s.watermark().toString());
+        }
+        ArrayNode alarms = o.putArray("alarms");
+        for (AlarmEngine.Status a : s.alarms()) {
+            ObjectNode n = alarms.addObject().put("name", a.definition().name()).put("state", a.state().name())
+                    .put("reason", a.reason()).put("transitions", a.transitions()).put("lateSamples", a.lateSamples())
+                    .put("openPeriods", a.openPeriods());
+            if (a.since() == null) {
+                n.putNull("since");
+            } else {
+                n.put("since", a.since().toString());
+            }
+        }
+        return o.toString();
+    }
+}

@@ -1,0 +1,301 @@
+package gatehouse.monitor.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gatehouse.monitor.alarm.AlarmEngine;
+import gatehouse.monitor.alarm.AlarmState;
+import gatehouse.monitor.alarm.Datapoint;
+import gatehouse.monitor.alarm.Transition;
+import gatehouse.store.Store;
+import gatehouse.store.StoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The persisted state of one monitor scope in the {@link Store} (tables of {@code V3__monitor_state.sql}): the input
+ * position, the alarm engine's snapshot, the ids of events that fed open periods, and every transition with whether
+ * its actions ran. {@link #checkpoint} writes all of it in one transaction, so a process killed at any instant
+ * restarts from one consistent moment. One instance holds one connection; not thread-safe. Close it.
+ */
+final class StateStore implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Connection c;
+    private final String scope;
+
+    /** Counters of a run that continue across restarts. */
+    record Counters(long events, long duplicates, long lateEvents, long untimed) {}
+
+    /** What a previous run left. */
+    record Saved(String inputs, long position, AlarmEngine.Snapshot snapshot, Counters counters, Map<String, Long> seen) {}
+
+    StateStore(Store store, String scope) {
+        this.c = store.connect();
+        this.scope = scope;
+    }
+
+    /** The saved state, or null when the scope has none. */
+    Saved load() throws SQLException {
+        String inputs;
+        long position;
+        long max;
+        long min;
+        long seq;
+        Counters counters;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT inputs, position, max_event_ms, min_event_ms, seq, counters FROM monitor_checkpoints WHERE scope = ?")) {
+            ps.setString(1, scope);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                inputs = rs.getString(1);
+                position = rs.getLong(2);
+                max = rs.getLong(3);
+                min = rs.getLong(4);
+                seq = rs.getLong(5);
+                JsonNode n = tree(rs.getString(6));
+                counters = new Counters(n.path("events").asLong(), n.path("duplicates").asLong(),
+                        n.path("lateEvents").asLong(), n.path("untimed").asLong());
+            }
+        }
+        List<AlarmEngine.AlarmSnapshot> alarms = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT alarm, fingerprint, state, reason, state_time_ms, next_eval_ms,"
+                + " transitions, late, windows FROM monitor_alarms WHERE scope = ? ORDER BY alarm")) {
+            ps.setString(1, scope);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<AlarmEngine.WindowState> ws = new ArrayList<>();
+                    for (JsonNode w : tree(rs.getString(9))) {
+                        double[] samples = null;
+                        if (w.has("samples")) {
+                            samples = new double[w.get("samples").size()];
+                            for (int i = 0; i < samples.length; i++) {
+                                samples[i] = w.get("samples").get(i).asDouble();
+                            }
+                        }
+                        ws.add(new AlarmEngine.WindowState(w.get("start").asLong(), w.get("count").asLong(),
+                                w.get("sum").asDouble(), w.get("min").asDouble(), w.get("max").asDouble(), samples));
+                    }
+                    alarms.add(new AlarmEngine.AlarmSnapshot(rs.getString(1), rs.getString(2), AlarmState.valueOf(rs.getString(3)),
+                            rs.getString(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), ws));
+                }
+            }
+        }
+        Map<String, Long> seen = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT event_id, time_ms FROM monitor_seen WHERE scope = ?")) {
+            ps.setString(1, scope);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    seen.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return new Saved(inputs, position, new AlarmEngine.Snapshot(max, min, seq, alarms), counters, seen);
+    }
+
+    /** Removes everything of the scope (a fresh start). */
+    void reset() throws SQLException {
+        inTransaction(() -> {
+            for (String t : List.of("monitor_checkpoints", "monitor_alarms", "monitor_seen", "monitor_transitions")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t + " WHERE scope = ?")) {
+                    ps.setString(1, scope);
+                    ps.executeUpdate();
+                }
+            }
+        });
+    }
+
+    /**
+     * Commits one consistent moment: position, engine snapshot, counters, the seen ids added since the last
+     * checkpoint (and the removal of those older than {@code pruneBefore}), and the new transitions, undelivered.
+     */
+    void checkpoint(String inputs, long position, AlarmEngine.Snapshot snap, Counters counters, Map<String, Long> newIds,
+                    long pruneBefore, List<Transition> transitions) throws SQLException {
+        inTransaction(() -> {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM monitor_checkpoints WHERE scope = ?")) {
+                del.setString(1, scope);
+                del.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor_checkpoints (scope, inputs, position, max_event_ms,"
+                    + " min_event_ms, seq, counters, updated_ms) VALUES (?,?,?,?,?,?,?,?)")) {
+                ps.setString(1, scope);
+                ps.setString(2, inputs);
+                ps.setLong(3, position);
+                ps.setLong(4, snap.maxEventMs());
+                ps.setLong(5, snap.minEventMs());
+                ps.setLong(6, snap.seq());
+                ObjectNode n = JSON.createObjectNode().put("events", counters.events()).put("duplicates", counters.duplicates())
+                        .put("lateEvents", counters.lateEvents()).put("untimed", counters.untimed());
+                ps.setString(7, n.toString());
+                ps.setLong(8, System.currentTimeMillis());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM monitor_alarms WHERE scope = ?")) {
+                del.setString(1, scope);
+                del.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor_alarms (scope, alarm, fingerprint, state, reason,"
+                    + " state_time_ms, next_eval_ms, transitions, late, windows) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+                for (AlarmEngine.AlarmSnapshot a : snap.alarms()) {
+                    ArrayNode ws = JSON.createArrayNode();
+                    for (AlarmEngine.WindowState w : a.windows()) {
+                        ObjectNode o = ws.addObject().put("start", w.startMs()).put("count", w.count()).put("sum", w.sum())
+                                .put("min", w.min()).put("max", w.max());
+                        if (w.samples() != null) {
+                            ArrayNode s = o.putArray("samples");
+                            for (double v : w.samples()) {
+                                s.add(v);
+                            }
+                        }
+                    }
+                    ps.setString(1, scope);
+                    ps.setString(2, a.name());
+                    ps.setString(3, a.fingerprint());
+                    ps.setString(4, a.state().name());
+                    ps.setString(5, a.reason());
+                    ps.setLong(6, a.stateTimeMs());
+                    ps.setLong(7, a.nextEvalMs());
+                    ps.setLong(8, a.transitions());
+                    ps.setLong(9, a.late());
+                    ps.setString(10, ws.toString());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            if (pruneBefore != Long.MIN_VALUE) {
+                try (PreparedStatement del = c.prepareStatement("DELETE FROM monitor_seen WHERE scope = ? AND time_ms < ?")) {
+                    del.setString(1, scope);
+                    del.setLong(2, pruneBefore);
+                    del.executeUpdate();
+                }
+            }
+            if (!newIds.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO monitor_seen (scope, event_id, time_ms) VALUES (?,?,?) ON CONFLICT DO NOTHING")) {
+                    for (Map.Entry<String, Long> e : newIds.entrySet()) {
+                        ps.setString(1, scope);
+                        ps.setString(2, e.getKey());
+                        ps.setLong(3, e.getValue());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            if (!transitions.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor_transitions (scope, seq, alarm, old_state,"
+                        + " new_state, reason, time_ms, details, delivered) VALUES (?,?,?,?,?,?,?,?,0)")) {
+                    for (Transition t : transitions) {
+                        ps.setString(1, scope);
+                        ps.setLong(2, t.seq());
+                        ps.setString(3, t.alarm());
+                        ps.setString(4, t.oldState().name());
+                        ps.setString(5, t.newState().name());
+                        ps.setString(6, t.reason());
+                        ps.setLong(7, t.timestamp().toEpochMilli());
+                        ps.setString(8, details(t));
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+        });
+    }
+
+    /** Transitions committed but whose actions have not run (the process stopped between the two), by seq. */
+    List<Transition> undelivered() throws SQLException {
+        List<Transition> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, alarm, old_state, new_state, reason, time_ms, details"
+                + " FROM monitor_transitions WHERE scope = ? AND delivered = 0 ORDER BY seq")) {
+            ps.setString(1, scope);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    JsonNode d = tree(rs.getString(7));
+                    List<Datapoint> points = new ArrayList<>();
+                    for (JsonNode p : d.path("datapoints")) {
+                        Instant start = Instant.ofEpochMilli(p.get("start").asLong());
+                        points.add(p.has("value") ? new Datapoint(start, p.get("value").asDouble(), p.get("samples").asLong())
+                                : Datapoint.missing(start));
+                    }
+                    out.add(new Transition(rs.getString(2), rs.getLong(1), AlarmState.valueOf(rs.getString(3)),
+                            AlarmState.valueOf(rs.getString(4)), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), points,
+                            d.path("threshold").asDouble()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Marks transitions up to {@code seq} as delivered. */
+    void delivered(long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE monitor_transitions SET delivered = 1 WHERE scope = ? AND seq <= ? AND delivered = 0")) {
+            ps.setString(1, scope);
+            ps.setLong(2, seq);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Transitions stored for the scope. */
+    long transitionCount() throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM monitor_transitions WHERE scope = ?")) {
+            ps.setString(1, scope);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    static String details(Transition t) {
+        ObjectNode o = JSON.createObjectNode().put("threshold", t.threshold());
+        ArrayNode pts = o.putArray("datapoints");
+        for (Datapoint d : t.datapoints()) {
+            ObjectNode p = pts.addObject().put("start", d.start().toEpochMilli());
+            if (!d.isMissing()) {
+                p.put("value", d.value()).put("samples", d.sampleCount());
+            }
+        }
+        return o.toString();
+    }
+
+    private interface Work {
+        void run() throws SQLException;
+    }
+
+    private void inTransaction(Work w) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            w.run();
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static JsonNode tree(String s) {
+        try {
+            return JSON.readTree(s);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("corrupt monitor state in the store: " + e.getOriginalMessage(), e, false);
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        c.close();
+    }
+}
