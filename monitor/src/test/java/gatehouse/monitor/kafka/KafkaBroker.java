@@ -95,6 +95,9 @@ public final class KafkaBroker implements ParameterResolver {
                     "group.initial.rebalance.delay.ms", "0",
                     "group.min.session.timeout.ms", "1000",
                     "offsets.topic.num.partitions", "4",
+                    "offsets.topic.replication.factor", "1",
+                    "transaction.state.log.replication.factor", "1",
+                    "transaction.state.log.min.isr", "1",
                     "auto.create.topics.enable", "false").entrySet()) {
                 b.setConfigProp(c.getKey(), c.getValue());
             }
