@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code gatehouse monitor}: detective controls over an event stream (docs/filter-patterns.md). */
 @Command(name = "monitor", mixinStandardHelpOptions = true,
         description = "Detective controls over an event stream: CloudWatch Logs filter patterns and metric filters.",
-        subcommands = {TestPatternCommand.class})
+        subcommands = {TestPatternCommand.class, PublishCommand.class})
 public final class MonitorCommand implements Runnable {
     @Override
     public void run() {

@@ -71,8 +71,10 @@ public final class KafkaPublisher implements AutoCloseable {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"); // CloudTrail JSON shrinks several times
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout.toMillis()));
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(timeout.toMillis(), 30_000)));
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(timeout.toMillis(), 30_000)));
+        long request = Math.min(timeout.toMillis(), 30_000);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(request));
+        // the client requires delivery >= linger + request; retries of one record stop after this
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(120_000, timeout.toMillis() + 20 + request)));
         this.producer = new KafkaProducer<>(p);
         try {
             this.partitions = producer.partitionsFor(url.topic()).size();
