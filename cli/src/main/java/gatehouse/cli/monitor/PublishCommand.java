@@ -29,12 +29,13 @@ import picocli.CommandLine.Parameters;
  * readable records are still published), or a topic that cannot be reached or written; 3 for a bug.
  */
 @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Publishes CloudTrail records to a Kafka topic, one Kafka record each, keyed by account id",
-                "(recipientAccountId), so that each account's events stay in order in one partition."},
+        description = "Publishes CloudTrail records to a Kafka topic, one Kafka record each, keyed by account id "
+                + "(recipientAccountId), so that each account's events stay in order in one partition.",
         footer = {"", "Examples:",
                 "  gatehouse monitor publish --to kafka://localhost:9092/cloudtrail AWSLogs/",
                 "  gatehouse monitor publish --to kafka://b1:9092,b2:9092/org-trail 2026/11/30/*.json.gz",
-                "  aws s3 cp s3://trail-bucket/AWSLogs/ - --recursive | gatehouse monitor publish --to kafka://localhost:9092/cloudtrail -",
+                "  aws s3 cp s3://trail-bucket/AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/30/f.json.gz - \\",
+                "      | gatehouse monitor publish --to kafka://localhost:9092/cloudtrail -",
                 "", "The topic must exist. Consume it with as many instances as needed: docs/kafka.md"})
 final class PublishCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "URL",
