@@ -53,6 +53,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class KafkaEventSource implements AutoCloseable {
     /** Code of diagnostics for records that cannot be read. */
     public static final String CODE = "input_json_error";
+    /** How long re-reading the dedupe windows of newly assigned partitions may take. */
+    static final Duration WARM_UP_LIMIT = Duration.ofSeconds(120);
 
     private final KafkaUrl url;
     private final Map<String, Object> clientConfig;
@@ -83,14 +85,14 @@ public final class KafkaEventSource implements AutoCloseable {
         }
     }
 
-    /** Counters since the source started, for a summary line and for tests. Read from the run thread. */
+    /** Counters since the source started, for a summary line and for tests; written by the run thread only. */
     public static final class Stats {
-        private long records;
-        private long events;
-        private long duplicates;
-        private long redelivered;
-        private long unreadable;
-        private long commits;
+        private volatile long records;
+        private volatile long events;
+        private volatile long duplicates;
+        private volatile long redelivered;
+        private volatile long unreadable;
+        private volatile long commits;
 
         /** Kafka records received. */
         public long records() {
@@ -199,7 +201,7 @@ public final class KafkaEventSource implements AutoCloseable {
         stopping = true;
     }
 
-    /** Counters; read them from the thread that ran {@link #run}, or after it returned. */
+    /** Counters (readable from any thread while {@link #run} goes on). */
     public Stats stats() {
         return stats;
     }
@@ -373,7 +375,13 @@ public final class KafkaEventSource implements AutoCloseable {
             reader.assign(from.keySet());
             from.forEach(reader::seek);
             Set<TopicPartition> open = new HashSet<>(from.keySet());
+            long deadline = System.nanoTime() + WARM_UP_LIMIT.toNanos();
             while (!open.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    // better to stop (the partitions go to another instance) than to decide repeats differently
+                    throw new IllegalStateException("could not re-read the dedupe window of " + open + " within "
+                            + WARM_UP_LIMIT.toSeconds() + " s");
+                }
                 ConsumerRecords<byte[], byte[]> records = reader.poll(Duration.ofMillis(200));
                 for (TopicPartition tp : records.partitions()) {
                     long end = until.get(tp);

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(KafkaBroker.class)
 class KafkaEventSourceTest {
     /** Consumer settings that make a dead member's partitions move within seconds. */
-    static final Map<String, Object> FAST_GROUP = Map.of("session.timeout.ms", "2000", "heartbeat.interval.ms", "300",
+    static final Map<String, Object> FAST_GROUP = Map.of("session.timeout.ms", "3000", "heartbeat.interval.ms", "500",
             "max.poll.records", "50");
 
     @TempDir
@@ -179,7 +179,13 @@ class KafkaEventSourceTest {
                 "-cp", cp, CountingConsumerMain.class.getName(), url, db.toString(), "150")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            await("the child counts", () -> total(db) > 0);
+            await("the child counts", () -> total(db) > 0, () -> {
+                try {
+                    return "child output: " + java.nio.file.Files.readString(log);
+                } catch (java.io.IOException e) {
+                    return e.toString();
+                }
+            });
             Member survivor = Member.start(KafkaUrl.forConsumer(url, "--input"), db, 0, List.of());
             await("the survivor got a share", () -> !survivor.processor.everAssigned().isEmpty());
             await("the child counted more", () -> total(db) > 150);
@@ -189,7 +195,10 @@ class KafkaEventSourceTest {
             assertThat(atKill).as("killed mid-stream").isLessThan(distinct);
 
             await("the survivor finished the child's partitions", () -> total(db) == distinct
-                    && committedTotal(broker, "kill", topic) == distinct + 300);
+                    && committedTotal(broker, "kill", topic) == distinct + 300,
+                    () -> "counted " + total(db) + " of " + distinct + ", committed " + committedTotal(broker, "kill", topic)
+                            + " of " + (distinct + 300) + ", survivor had " + survivor.processor.everAssigned()
+                            + (survivor.failure.get() == null ? "" : ", survivor failed: " + survivor.failure.get()));
             survivor.stop();
             assertThat(survivor.processor.everAssigned()).as("took over all four").hasSize(4);
         } finally {
@@ -266,10 +275,16 @@ class KafkaEventSourceTest {
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        await(what, condition, () -> "");
+    }
+
+    /** Waits for {@code condition}; on a timeout the failure says what was seen ({@code state}). */
+    static void await(String what, BooleanSupplier condition, java.util.function.Supplier<String> state)
+            throws InterruptedException {
         long deadline = System.nanoTime() + KafkaBroker.PATIENCE.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
+                throw new AssertionError("timed out waiting: " + what + " " + state.get());
             }
             Thread.sleep(50);
         }
