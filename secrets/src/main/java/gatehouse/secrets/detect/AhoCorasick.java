@@ -19,8 +19,17 @@ public final class AhoCorasick {
     private final int[] fail;
     private final int[][] outputs;
     private final boolean[] hasOutput;
-    /** The full goto function after build: [state * 128 + ASCII character] → state. */
-    private final int[] flat;
+    /**
+     * The full goto function for ASCII after build, [state * classes + class of the character] → state, in chars
+     * when the states fit (else {@link #wideTable}). Characters that occur in no keyword share one class, and an
+     * upper-case letter is its lower case's class: the rows stay short, so the states a text keeps visiting stay
+     * in the first-level cache — each step waits on the one before, so a table that does not fit costs a
+     * second-level cache miss per character.
+     */
+    private final char[] table;
+    private final int[] wideTable;
+    private final byte[] classOf = new byte[ASCII];
+    private final int classes;
     private final int states;
     private final int keywordCount;
     /** Each keyword's length in characters. */
@@ -113,11 +122,37 @@ public final class AhoCorasick {
         this.states = count;
         this.outputs = new int[count][];
         this.hasOutput = new boolean[count];
-        this.flat = new int[count * ASCII];
+        // class 0: characters no keyword has (from every state they lead back to the root)
+        int[] cls = new int[ASCII];
+        int k = 1;
+        for (String kw : keywords) {
+            for (char c : kw.toLowerCase(java.util.Locale.ROOT).toCharArray()) {
+                if (c < ASCII && cls[c] == 0) {
+                    cls[c] = k++;
+                }
+            }
+        }
+        for (int c = 'A'; c <= 'Z'; c++) {
+            cls[c] = cls[c + 32];
+        }
+        for (int c = 0; c < ASCII; c++) {
+            classOf[c] = (byte) cls[c];
+        }
+        this.classes = k;
+        boolean narrow = count <= Character.MAX_VALUE;
+        this.table = narrow ? new char[count * k] : null;
+        this.wideTable = narrow ? null : new int[count * k];
         for (int i = 0; i < count; i++) {
             outputs[i] = out.get(i).stream().mapToInt(Integer::intValue).distinct().toArray();
             hasOutput[i] = outputs[i].length > 0;
-            System.arraycopy(nx[i], 0, flat, i * ASCII, ASCII);
+            for (int c = 0; c < ASCII; c++) {
+                int lower = c >= 'A' && c <= 'Z' ? c + 32 : c;
+                if (narrow) {
+                    table[i * k + cls[c]] = (char) nx[i][lower];
+                } else {
+                    wideTable[i * k + cls[c]] = nx[i][lower];
+                }
+            }
         }
     }
 
@@ -150,7 +185,10 @@ public final class AhoCorasick {
         int[] counts = new int[keywordCount];
         boolean[] found = new boolean[keywordCount];
         BitSet crowded = new BitSet(keywordCount);
-        int[] table = flat;
+        char[] narrow = table;
+        int[] wideT = wideTable;
+        byte[] cls = classOf;
+        int width = classes;
         int s = 0;
         for (int i = 0; i < n; i++) {
             char c = text[i];
@@ -160,7 +198,8 @@ public final class AhoCorasick {
                 c = 's';
             }
             if (c < ASCII) {
-                s = table[s * ASCII + (c >= 'A' && c <= 'Z' ? c + 32 : c)];
+                int at = s * width + cls[c];
+                s = narrow != null ? narrow[at] : wideT[at];
             } else {
                 c = Character.toLowerCase(c);
                 int t;

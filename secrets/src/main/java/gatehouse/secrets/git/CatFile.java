@@ -67,8 +67,8 @@ public final class CatFile implements AutoCloseable {
         long size = Long.parseLong(f[2]);
         byte[] content = null;
         if (size <= maxBytes) {
-            content = out.readNBytes((int) size);
-            if (content.length != size) {
+            content = new byte[(int) size];
+            if (out.readNBytes(content, 0, content.length) != size) {
                 throw new IOException("object " + f[0] + " truncated");
             }
         } else {

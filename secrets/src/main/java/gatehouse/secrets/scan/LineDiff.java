@@ -1,6 +1,10 @@
 package gatehouse.secrets.scan;
 
 import gatehouse.secrets.detect.Fragment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,43 +26,95 @@ final class LineDiff {
     /** How many line hashes (8 bytes each) the version cache holds at most: 32 MB. */
     static final int CACHE_LINES = 4 << 20;
 
-    /** The hash of each line of {@code text} (FNV-1a over the characters, newline excluded). */
-    static long[] hashes(String text) {
-        int lines = 1;
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == '\n') {
-                lines++;
-            }
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * A version's lines, read from its bytes: each line's hash (newline excluded) and where each line begins,
+     * with {@code starts[hashes.length] = length + 1}. Hashing the bytes rather than decoded text keeps the
+     * reader, which sees every version of every file, to a few tenths of a nanosecond per byte: newlines are found
+     * eight bytes at a time and each line is hashed a word at a time. UTF-8 never uses the newline byte inside a
+     * character, so these are the text's lines.
+     */
+    record Lines(long[] hashes, int[] starts) {
+        int count() {
+            return hashes.length;
         }
-        long[] out = new long[lines];
-        long h = 0xcbf29ce484222325L;
+    }
+
+    static Lines lines(byte[] b) {
+        int n = b.length;
+        long[] hashes = new long[16];
+        int[] starts = new int[17];
         int k = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\n') {
-                out[k++] = h;
-                h = 0xcbf29ce484222325L;
-            } else {
-                h = (h ^ c) * 0x100000001b3L;
+        int from = 0;
+        while (true) {
+            int nl = newline(b, from, n);
+            if (k + 1 >= hashes.length) {
+                hashes = Arrays.copyOf(hashes, hashes.length * 2);
+                starts = Arrays.copyOf(starts, hashes.length + 1);
+            }
+            starts[k] = from;
+            hashes[k++] = hash(b, from, nl);
+            if (nl == n) {
+                break;
+            }
+            from = nl + 1;
+        }
+        starts[k] = n + 1;
+        return new Lines(Arrays.copyOf(hashes, k), Arrays.copyOf(starts, k + 1));
+    }
+
+    /** The first newline byte at or after {@code from}, or {@code n}. */
+    private static int newline(byte[] b, int from, int n) {
+        int i = from;
+        for (; i + 8 <= n; i += 8) {
+            long x = (long) LONGS.get(b, i) ^ NEWLINES;
+            long t = (x - ONES) & ~x & HIGHS;
+            if (t != 0) {
+                return i + (Long.numberOfTrailingZeros(t) >>> 3);
             }
         }
-        out[k] = h;
-        return out;
+        for (; i < n; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return n;
+    }
+
+    /** A 64-bit hash of {@code b[from, to)}, a word at a time. */
+    private static long hash(byte[] b, int from, int to) {
+        long h = 0x9E3779B97F4A7C15L ^ (to - from);
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            h = Long.rotateLeft((h ^ (long) LONGS.get(b, i)) * 0xC2B2AE3D27D4EB4FL, 31);
+        }
+        long tail = 0;
+        for (int shift = 0; i < to; i++, shift += 8) {
+            tail |= (b[i] & 0xFFL) << shift;
+        }
+        h = (h ^ tail) * 0x165667B19E3779F9L;
+        return h ^ (h >>> 32);
     }
 
     /**
-     * The parts of {@code text} to scan: each run of lines whose hash the old version lacks, widened by
-     * {@link #CONTEXT} lines and merged with its neighbours; each fragment knows its first line number.
+     * The parts of the version to scan: each run of lines whose hash the old version lacks, widened by
+     * {@link #CONTEXT} lines and merged with its neighbours, decoded (UTF-8, invalid sequences replaced, as the
+     * whole file would be: a newline ends any broken sequence); each fragment knows its first line number.
      */
-    static List<Fragment> addedWindows(String text, long[] lines, long[] oldLines, String path, String commit) {
+    static List<Fragment> addedWindows(byte[] content, Lines lines, long[] oldLines, String path, String commit) {
         long[] old = oldLines.clone();
         Arrays.sort(old);
-        int n = lines.length;
-        List<int[]> runs = new ArrayList<>();
+        long[] hashes = lines.hashes();
+        int n = hashes.length;
+        List<Fragment> out = new ArrayList<>();
         int from = -1;
         int to = -1;
         for (int i = 0; i < n; i++) {
-            if (Arrays.binarySearch(old, lines[i]) >= 0) {
+            if (Arrays.binarySearch(old, hashes[i]) >= 0) {
                 continue;
             }
             int a = Math.max(0, i - CONTEXT);
@@ -67,33 +123,22 @@ final class LineDiff {
                 to = Math.max(to, b);
             } else {
                 if (from >= 0) {
-                    runs.add(new int[] {from, to});
+                    out.add(window(content, lines, from, to, path, commit));
                 }
                 from = a;
                 to = b;
             }
         }
         if (from >= 0) {
-            runs.add(new int[] {from, to});
-        }
-        if (runs.isEmpty()) {
-            return List.of();
-        }
-        int[] starts = new int[n + 1];
-        int k = 1;
-        for (int i = 0; i < text.length() && k < n; i++) {
-            if (text.charAt(i) == '\n') {
-                starts[k++] = i + 1;
-            }
-        }
-        starts[n] = text.length() + 1;
-        List<Fragment> out = new ArrayList<>(runs.size());
-        for (int[] r : runs) {
-            int s = starts[r[0]];
-            int e = Math.min(text.length(), starts[r[1] + 1] - 1);
-            out.add(new Fragment(text.substring(s, Math.max(s, e)), path, commit, r[0] + 1));
+            out.add(window(content, lines, from, to, path, commit));
         }
         return out;
+    }
+
+    private static Fragment window(byte[] content, Lines lines, int first, int last, String path, String commit) {
+        int s = lines.starts()[first];
+        int e = Math.min(content.length, lines.starts()[last + 1] - 1);
+        return new Fragment(new String(content, s, Math.max(0, e - s), StandardCharsets.UTF_8), path, commit, first + 1);
     }
 
     /** Line hashes of recently read blobs, least recently used dropped first, bounded by a total line count. */

@@ -370,18 +370,14 @@ public final class SecretsScanner {
                     continue;
                 }
                 String range0 = range;
-                String text = decode(content);
-                long[] lineHashes = LineDiff.hashes(text);
+                LineDiff.Lines lines = LineDiff.lines(content);
                 long[] oldHashes = intro.oldOid().isEmpty() ? null : versions.get(intro.oldOid());
-                versions.put(obj.oid(), lineHashes);
-                // a modified file: only the lines this version added (with a little context) can introduce a secret;
-                // the others were scanned in the version that added them. Without the old version: all of it.
-                List<Fragment> parts = oldHashes == null ? List.of(new Fragment(text, intro.path(), c.id(), 1))
-                        : LineDiff.addedWindows(text, lineHashes, oldHashes, intro.path(), c.id());
-                if (parts.isEmpty()) {
-                    continue;
-                }
+                versions.put(obj.oid(), lines.hashes());
                 pool.submit(() -> {
+                    // a modified file: only the lines this version added (with a little context) can introduce a
+                    // secret; the others were scanned in the version that added them. Without the old version: all.
+                    List<Fragment> parts = oldHashes == null ? List.of(new Fragment(decode(content), intro.path(), c.id(), 1))
+                            : LineDiff.addedWindows(content, lines, oldHashes, intro.path(), c.id());
                     List<SecretMatch> found = new ArrayList<>();
                     for (Fragment part : parts) {
                         found.addAll(detector.detect(part));

@@ -17,12 +17,43 @@ class LineDiffTest {
             old.append("line ").append(i).append('\n');
         }
         String now = old.toString().replace("line 10\n", "line 10\nADDED\n");
-        List<Fragment> parts = LineDiff.addedWindows(now, LineDiff.hashes(now), LineDiff.hashes(old.toString()), "f", "c");
+        List<Fragment> parts = windows(now, old.toString());
         assertThat(parts).hasSize(1);
         assertThat(parts.get(0).firstLine()).isEqualTo(9);
         assertThat(parts.get(0).text()).isEqualTo("line 9\nline 10\nADDED\nline 11\nline 12");
-        assertThat(LineDiff.addedWindows(old.toString(), LineDiff.hashes(old.toString()), LineDiff.hashes(old.toString()),
-                "f", "c")).isEmpty();
+        assertThat(windows(old.toString(), old.toString())).isEmpty();
+    }
+
+    static List<Fragment> windows(String now, String old) {
+        byte[] b = now.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return LineDiff.addedWindows(b, LineDiff.lines(b), LineDiff.lines(old.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hashes(),
+                "f", "c");
+    }
+
+    @Test
+    void linesAreFoundAndHashedAWordAtATimeWhateverTheirLengthAndBytes() {
+        byte[] b = "a\n\nlong line of more than eight bytes\r\n\u00e9\u00e9\ud83d\ude00\nend".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        LineDiff.Lines l = LineDiff.lines(b);
+        assertThat(l.count()).isEqualTo(5);
+        assertThat(l.starts()).containsExactly(0, 2, 3, 39, 48, b.length + 1);
+        assertThat(l.hashes()[1]).isNotEqualTo(l.hashes()[0]);
+        assertThat(LineDiff.lines("x".getBytes()).hashes()).hasSize(1);
+        assertThat(LineDiff.lines(new byte[0]).hashes()).hasSize(1);
+        // equal lines hash equal wherever they sit; a one-byte change changes the hash
+        byte[] c = "12345678901234567\nzz\n12345678901234567\n12345678901234568".getBytes();
+        long[] h = LineDiff.lines(c).hashes();
+        assertThat(h[0]).isEqualTo(h[2]).isNotEqualTo(h[3]);
+    }
+
+    @Test
+    void windowsDecodeAsTheWholeFileWouldEvenWithBrokenUtf8() {
+        byte[] old = "one\ntwo\n".getBytes();
+        byte[] now = {'o', 'n', 'e', '\n', (byte) 0xC3, '\n', 't', 'w', 'o', (byte) 0xE2, (byte) 0x82, '\n', 'x', '\n'};
+        List<Fragment> parts = LineDiff.addedWindows(now, LineDiff.lines(now), LineDiff.lines(old).hashes(), "f", "c");
+        String whole = new String(now, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(parts).hasSize(1);
+        assertThat(parts.get(0).firstLine()).isEqualTo(1);
+        assertThat(parts.get(0).text()).isEqualTo(whole).contains("\uFFFD");
     }
 
     /** Every added line is inside exactly one window, and each window's text is the file's text at those lines. */
@@ -41,7 +72,7 @@ class LineDiffTest {
         }
         String now = b.toString();
         String[] nowLines = now.split("\n", -1);
-        List<Fragment> parts = LineDiff.addedWindows(now, LineDiff.hashes(now), LineDiff.hashes(a.toString()), "f", "c");
+        List<Fragment> parts = windows(now, a.toString());
         java.util.Set<String> old = new java.util.HashSet<>(List.of(a.toString().split("\n", -1)));
         for (int i = 0; i < nowLines.length; i++) {
             int line = i + 1;
