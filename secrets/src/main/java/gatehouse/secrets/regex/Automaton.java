@@ -149,9 +149,8 @@ final class Automaton {
      */
     int firstEnd(Cache c, char[] text, int n, int from, int lastStart) {
         c.flushes = 0;
-        int[] trans = c.trans;
-        boolean[] accept = c.accept;
         int k = classes;
+        byte[] classes = classOf;
         int state = 0;
         int i = from;
         try {
@@ -171,27 +170,48 @@ final class Automaton {
                     }
                     inject = i < lastStart;
                 }
+                // the common step: an ASCII character through a known transition to an ordinary state; the table
+                // holds the target's row (state times classes), so each step is one load and one add
+                int[] table = inject || anchored ? c.trans : c.transNoStart;
+                int stop = inject ? Math.min(n, lastStart) : n;
+                int row = state * k;
+                while (i < stop) {
+                    char ch = text[i];
+                    if (ch >= 128) {
+                        break;
+                    }
+                    int v = table[row + classes[ch]];
+                    if (v < 0) {
+                        break;
+                    }
+                    row = v;
+                    i++;
+                }
+                state = row / k;
+                if (i == stop) {
+                    continue; // the end of the text, or where matches stop starting
+                }
                 char ch = text[i++];
                 int cls;
                 if (ch < 128) {
-                    cls = classOf[ch];
+                    cls = classes[ch];
                 } else {
                     cls = k - 1;
                     if (Character.isHighSurrogate(ch) && i < n && Character.isLowSurrogate(text[i])) {
                         i++;
                     }
                 }
-                int t = inject || anchored ? trans[state * k + cls] : c.transNoStart[state * k + cls];
-                if (t < 0) {
+                int t = table[state * k + cls];
+                if (t == -1) {
                     t = c.step(state, cls, inject);
                     if (t < 0) {
                         return UNKNOWN;
                     }
-                    trans = c.trans;
-                    accept = c.accept;
+                } else {
+                    t = (t < 0 ? -t - 2 : t) / k;
                 }
                 state = t;
-                if (accept[state]) {
+                if (c.accept[state]) {
                     return i;
                 }
                 if (c.dead[state]) {
@@ -326,8 +346,17 @@ final class Automaton {
                 return add(target); // the old state's id is gone with the flush; its row is not filled
             }
             int id = add(target);
-            (inject || anchored ? trans : transNoStart)[state * classes + cls] = id;
+            (inject || anchored ? trans : transNoStart)[state * classes + cls] = entry(id);
             return id;
+        }
+
+        /**
+         * A transition table entry: the target's row ({@code id * classes}), or, when the target accepts or is
+         * dead (a search must stop there), {@code -row - 2}; -1 stays "not built yet".
+         */
+        private int entry(int id) {
+            int row = id * classes;
+            return accept[id] || dead[id] ? -row - 2 : row;
         }
     }
 
