@@ -135,7 +135,7 @@ local deployments still running: ${left:-none (each run stops its own when it en
 
 Where to look (all under $work):
   repo/                                     the demo repository (git log: dev's two commits)
-  repo/.gatehouse/runs/$run_id/   the clean run: run.json, each gate's report (JSON, SARIF), logs, live state
+  repo/.gatehouse/runs/$run_id/   the clean run: each gate's report (JSON, SARIF), logs, live state
   repo/.gatehouse/runs/$broken_id/   the broken run: source/fragments.json names the port-22 findings
   repo/.gatehouse/security-inbox/$broken_id/   the reports copied for security (notify.reports)
   security-inbox/report-1.json              what security's webhook received (HMAC-verified)
