@@ -19,16 +19,24 @@ public final class ReportOutput {
         if (formats.isEmpty()) {
             formats.add("text");
         }
+        return check(formats, outputs, Reporter.FORMATS, "-f sarif -o scan.sarif");
+    }
+
+    /**
+     * {@link #check(List, List)} for a command with its own formats: every format known, at most one output per
+     * format, at most one format on standard output. {@code example} shows a format with its output file.
+     */
+    public static Integer check(List<String> formats, List<String> outputs, List<String> known, String example) {
         if (outputs.size() > formats.size()) {
             Context.err().println("gatehouse: more --output than --format options");
-            Context.err().println("  hint: give each --output the --format at the same position, e.g. -f sarif -o scan.sarif");
+            Context.err().println("  hint: give each --output the --format at the same position, e.g. " + example);
             return ExitCode.INPUT_ERROR.code;
         }
         int toStdout = 0;
         for (int i = 0; i < formats.size(); i++) {
-            if (Reporter.forFormat(formats.get(i), false).isEmpty()) {
+            if (!known.contains(formats.get(i))) {
                 Context.err().println("gatehouse: unknown format " + formats.get(i));
-                Context.err().println("  hint: one of " + String.join(", ", Reporter.FORMATS));
+                Context.err().println("  hint: one of " + String.join(", ", known));
                 return ExitCode.INPUT_ERROR.code;
             }
             if (i >= outputs.size() || outputs.get(i).equals("-")) {

@@ -266,28 +266,7 @@ public final class ComplyCommand implements Callable<Integer> {
     }
 
     private Integer checkOutputs() {
-        if (outputs.size() > formats.size()) {
-            Context.err().println("gatehouse: more --output than --format options");
-            Context.err().println("  hint: give each --output the --format at the same position, e.g. -f html -o compliance.html");
-            return ExitCode.INPUT_ERROR.code;
-        }
-        int toStdout = 0;
-        for (int i = 0; i < formats.size(); i++) {
-            if (!List.of("text", "json", "html").contains(formats.get(i))) {
-                Context.err().println("gatehouse: unknown format " + formats.get(i));
-                Context.err().println("  hint: one of text, json, html");
-                return ExitCode.INPUT_ERROR.code;
-            }
-            if (i >= outputs.size() || outputs.get(i).equals("-")) {
-                toStdout++;
-            }
-        }
-        if (toStdout > 1) {
-            Context.err().println("gatehouse: only one format can go to standard output");
-            Context.err().println("  hint: give the others an --output file");
-            return ExitCode.INPUT_ERROR.code;
-        }
-        return null;
+        return gatehouse.cli.ReportOutput.check(formats, outputs, List.of("text", "json", "html"), "-f html -o compliance.html");
     }
 
     private Integer write(ComplianceReport report) {

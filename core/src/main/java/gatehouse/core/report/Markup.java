@@ -1,10 +1,13 @@
 package gatehouse.core.report;
 
-/** Escaping for XML and HTML text and attributes; drops characters XML 1.0 cannot carry. */
-final class Markup {
+/**
+ * Escaping for XML and HTML text and attributes; drops characters XML 1.0 cannot carry. Public for the other
+ * modules' HTML reports (compliance), so every page Gatehouse writes escapes the same way.
+ */
+public final class Markup {
     private Markup() {}
 
-    static String escape(String s) {
+    public static String escape(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
