@@ -2,6 +2,7 @@ package gatehouse.audit;
 
 import gatehouse.store.Store;
 import gatehouse.store.StoreException;
+import gatehouse.store.Transactions;
 import java.security.PublicKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -287,10 +288,6 @@ public final class AuditLog implements AutoCloseable {
                 rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9));
     }
 
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
     private Connection connection() {
         if (connection == null) {
             connection = store.connect();
@@ -298,7 +295,7 @@ public final class AuditLog implements AutoCloseable {
         return connection;
     }
 
-    private <T> T read(Work<T> work) {
+    private <T> T read(Transactions.Work<T> work) {
         try {
             return work.run(connection());
         } catch (SQLException e) {
@@ -306,24 +303,10 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    private <T> T inTransaction(Work<T> work) {
+    private <T> T inTransaction(Transactions.Work<T> work) {
         Connection c = connection();
         try {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            return Transactions.run(c, work);
         } catch (SQLException e) {
             close(); // a broken connection is not reused
             throw new StoreException("cannot write the audit log in " + store.displayUrl() + ": " + oneLine(e), e, false);

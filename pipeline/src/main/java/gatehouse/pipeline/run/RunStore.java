@@ -8,6 +8,7 @@ import gatehouse.pipeline.run.RunRecord.StageRecord;
 import gatehouse.pipeline.run.RunRecord.StepRecord;
 import gatehouse.store.Store;
 import gatehouse.store.StoreException;
+import gatehouse.store.Transactions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -129,10 +130,6 @@ public final class RunStore {
 
     // --- the store
 
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
     /** The store, opened and migrated once; with {@code create} false, null when a SQLite store does not exist yet. */
     private synchronized Store store(boolean create) {
         if (store == null) {
@@ -156,22 +153,10 @@ public final class RunStore {
         return Path.of(q >= 0 ? rest.substring(0, q) : rest);
     }
 
-    private <T> T inTransaction(String what, Work<T> work) {
+    private <T> T inTransaction(String what, Transactions.Work<T> work) {
         Store s = store(true);
         try (Connection c = s.connect()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
+            return Transactions.run(c, work);
         } catch (SQLException e) {
             throw new StoreException("cannot " + what + " in " + s.displayUrl() + ": " + oneLine(e), e, false);
         }
