@@ -5,6 +5,7 @@ import gatehouse.core.Diagnostic;
 import gatehouse.core.InputException;
 import gatehouse.core.SourceSpan;
 import gatehouse.core.doc.ConfigReader;
+import gatehouse.core.doc.IntValue;
 import gatehouse.core.doc.ListValue;
 import gatehouse.core.doc.MapValue;
 import gatehouse.core.doc.Position;
@@ -134,8 +135,10 @@ public final class AlarmActions implements AutoCloseable {
         if (m.get("secretEnv") != null) {
             secret = secretValue(r, m.get("secretEnv"), "the HMAC key of this webhook");
         }
-        int timeout = m.get("timeout") == null ? 5 : (int) r.integer(m.get("timeout"), "timeout (seconds)", 1, 300);
-        int retries = m.get("retries") == null ? 2 : (int) r.integer(m.get("retries"), "retries", 0, 10);
+        int timeout = m.get("timeout") == null ? 5
+                : whole(r, m.get("timeout"), "timeout", 1, 300, "seconds per attempt, e.g. timeout: 5");
+        int retries = m.get("retries") == null ? 2
+                : whole(r, m.get("retries"), "retries", 0, 10, "attempts after the first, e.g. retries: 2");
         Duration backoff = Duration.ofMillis(500);
         Duration perAttempt = Duration.ofSeconds(timeout);
         Duration deadline = perAttempt.multipliedBy(retries + 1L).plus(backoff.multipliedBy((1L << retries) - 1));
@@ -187,9 +190,18 @@ public final class AlarmActions implements AutoCloseable {
                 secretNames.add(k);
             }
         }
-        int timeout = m.get("timeout") == null ? 30 : (int) r.integer(m.get("timeout"), "timeout (seconds)", 1, 3600);
+        int timeout = m.get("timeout") == null ? 30
+                : whole(r, m.get("timeout"), "timeout", 1, 3600, "seconds until the process is killed, e.g. timeout: 30");
         CommandAction action = new CommandAction(name(r, spec, m), argv, env, secretNames, null, Duration.ofSeconds(timeout));
         return listener(spec, r, m, action, Duration.ofSeconds(timeout + 5L));
+    }
+
+    /** An integer option in {@code [min, max]}; an error with a hint otherwise. */
+    static int whole(ConfigReader r, Value v, String what, int min, int max, String hint) {
+        if (v instanceof IntValue i && i.value() >= min && i.value() <= max) {
+            return (int) i.value();
+        }
+        throw r.error(v, what + " must be a whole number from " + min + " to " + max, hint);
     }
 
     private static MapValue entry(ConfigReader r, MonitorConfig.ActionSpec spec, Set<String> keys) {

@@ -216,8 +216,10 @@ public record MonitorConfig(String name, List<FilterSpec> filters, List<AlarmSpe
         r.keys(m, DISPATCH_KEYS);
         Dispatcher.Limits d = defaultLimits();
         Duration window = m.get("dedupeWindow") == null ? d.dedupeWindow()
-                : Duration.ofSeconds(r.integer(m.get("dedupeWindow"), "dispatch.dedupeWindow (seconds)", 0, 86_400));
-        int burst = m.get("burst") == null ? d.burst() : (int) r.integer(m.get("burst"), "dispatch.burst", 1, 10_000);
+                : Duration.ofSeconds(AlarmActions.whole(r, m.get("dedupeWindow"), "dispatch.dedupeWindow", 0, 86_400,
+                        "seconds; 0 turns de-duplication off, e.g. dedupeWindow: 300"));
+        int burst = m.get("burst") == null ? d.burst() : AlarmActions.whole(r, m.get("burst"), "dispatch.burst", 1, 10_000,
+                "notifications an action may send at once, e.g. burst: 10");
         double perSecond = d.perSecond();
         if (m.get("ratePerMinute") != null) {
             double perMinute = number(r, m.get("ratePerMinute"), "dispatch.ratePerMinute");

@@ -290,6 +290,8 @@ class AlarmActionsTest {
             bad env name        | - {type: command, command: [x], env: {'A-B': '1'}}          | 18:45 | bad environment variable name A-B
             bare webhook        | - webhook                                                   | 18:9  | a webhook action needs its options
             bad window          | - log                                                       | 2:26  | dedupeWindow
+            bad retries         | - {type: webhook, url: 'http://h/x', retries: 99}           | 18:53 | retries must be a whole number from 0 to 10
+            bad timeout         | - {type: command, command: [x], timeout: 0}                 | 18:48 | timeout must be a whole number from 1 to 3600
             """)
     void configurationErrorsPointAtTheirPlace(String what, String action, String at, String message) {
         String dispatch = what.equals("bad window") ? "dispatch: {dedupeWindow: -1}" : "";
@@ -299,6 +301,7 @@ class AlarmActionsTest {
                     assertThat(d.span().file()).isEqualTo("alarms.yaml");
                     assertThat(d.span().line() + ":" + d.span().column()).isEqualTo(at);
                     assertThat(d.message()).contains(message);
+                    assertThat(d.hint()).isNotBlank();
                     assertThat(d.render()).doesNotContain(SECRET);
                 });
     }
