@@ -10,7 +10,9 @@ import gatehouse.core.InputException;
 import gatehouse.core.SourceSpan;
 import gatehouse.monitor.alarm.AlarmEngine;
 import gatehouse.monitor.cis.CisPack;
+import gatehouse.monitor.action.Dispatcher;
 import gatehouse.monitor.run.ActionFactory;
+import gatehouse.monitor.run.AlarmActions;
 import gatehouse.monitor.run.LogAction;
 import gatehouse.monitor.run.MonitorConfig;
 import gatehouse.monitor.run.MonitorRunner;
@@ -21,13 +23,16 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -104,46 +109,17 @@ final class RunCommand implements Callable<Integer> {
             if (checkpointEvery < 1) {
                 throw usage("--checkpoint-every", "must be at least 1", "e.g. --checkpoint-every 100000");
             }
-            Map<String, ActionFactory> actions = new HashMap<>();
-            actions.put("log", LogAction.factory(out, json));
-            MonitorConfig config = config(actions);
+            Set<String> types = new HashSet<>(AlarmActions.TYPES);
+            types.add("log");
+            MonitorConfig config = config(types);
             List<String> in = inputs.isEmpty() ? List.of("-") : inputs.stream()
                     .map(i -> i.equals("-") ? i : Context.resolve(i).toString()).toList();
             Store st = Store.open(Store.resolveUrl(store, System.getenv(), Store.projectRoot(Context.baseDir())), true);
-            MonitorRunner.Options options = new MonitorRunner.Options(scope == null ? config.name() : scope, late, flush, reset,
-                    checkpointEvery, Duration.ofSeconds(1));
-            List<Diagnostic> problems = new ArrayList<>();
-            boolean interactive = Context.interactive();
-            long started = System.nanoTime();
-            MonitorRunner runner = new MonitorRunner(config, st, options, actions, w -> {
-                if (interactive) {
-                    err.print("\r\033[K");
-                }
-                err.println((w.origin() == null ? "gatehouse" : w.origin()) + ": warning: " + w.message());
-            });
-            MonitorRunner.Summary s = runner.run(in, Context.in(), d -> {
-                if (interactive) {
-                    err.print("\r\033[K");
-                }
-                problems.add(d);
-                err.print(d.render());
-            }, interactive ? (records, events, watermark) -> {
-                double secs = (System.nanoTime() - started) / 1e9;
-                err.printf(Locale.ROOT, "\r\033[K%,d records  %,.0f/s  watermark %s", records, records / Math.max(secs, 1e-9),
-                        watermark == null ? "-" : watermark.toString());
-            } : null);
-            if (interactive) {
-                err.print("\r\033[K");
+            try (AlarmActions dispatched = new AlarmActions(st, System::getenv, Clock.systemUTC())) {
+                Map<String, ActionFactory> actions = new HashMap<>(dispatched.factories());
+                actions.put("log", LogAction.factory(out, json));
+                return run(out, err, json, late, in, st, config, actions, dispatched);
             }
-            for (String a : s.resetAlarms()) {
-                err.println("gatehouse: warning: alarm " + a + " changed since its state was stored; it starts afresh");
-            }
-            if (json) {
-                out.println(summaryJson(s, options.scope()));
-            } else {
-                printSummary(out, s, options.scope());
-            }
-            return problems.isEmpty() ? ExitCode.OK.code : ExitCode.INPUT_ERROR.code;
         } catch (InputException e) {
             err.print(Diagnostic.renderAll(e.diagnostics()));
             return ExitCode.INPUT_ERROR.code;
@@ -157,12 +133,55 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private MonitorConfig config(Map<String, ActionFactory> actions) {
+    private int run(PrintStream out, PrintStream err, boolean json, Duration late, List<String> in, Store st,
+                    MonitorConfig config, Map<String, ActionFactory> actions, AlarmActions dispatched) {
+        MonitorRunner.Options options = new MonitorRunner.Options(scope == null ? config.name() : scope, late, flush, reset,
+                checkpointEvery, Duration.ofSeconds(1));
+        List<Diagnostic> problems = new ArrayList<>();
+        boolean interactive = Context.interactive();
+        long started = System.nanoTime();
+        MonitorRunner runner = new MonitorRunner(config, st, options, actions, w -> {
+            if (interactive) {
+                err.print("\r\033[K");
+            }
+            err.println((w.origin() == null ? "gatehouse" : w.origin()) + ": warning: " + w.message());
+        });
+        MonitorRunner.Summary s = runner.run(in, Context.in(), d -> {
+            if (interactive) {
+                err.print("\r\033[K");
+            }
+            problems.add(d);
+            err.print(d.render());
+        }, interactive ? (records, events, watermark) -> {
+            double secs = (System.nanoTime() - started) / 1e9;
+            err.printf(Locale.ROOT, "\r\033[K%,d records  %,.0f/s  watermark %s", records, records / Math.max(secs, 1e-9),
+                    watermark == null ? "-" : watermark.toString());
+        } : null);
+        if (interactive) {
+            err.print("\r\033[K");
+        }
+        for (String a : s.resetAlarms()) {
+            err.println("gatehouse: warning: alarm " + a + " changed since its state was stored; it starts afresh");
+        }
+        if (json) {
+            out.println(summaryJson(s, options.scope()));
+        } else {
+            printSummary(out, s, options.scope());
+        }
+        Dispatcher.Stats ds = dispatched.stats();
+        if (ds.suppressed() > 0) {
+            err.println("gatehouse: " + ds.suppressed() + " notifications suppressed (" + ds.duplicates() + " duplicate, "
+                    + (ds.rateLimited() + ds.queueFull()) + " rate-limited); gatehouse audit log --action action.suppressed");
+        }
+        return problems.isEmpty() ? ExitCode.OK.code : ExitCode.INPUT_ERROR.code;
+    }
+
+    private MonitorConfig config(Set<String> actionTypes) {
         if (source.pack != null) {
             if (!source.pack.equals(CisPack.NAME)) {
                 throw usage("--pack", "unknown pack '" + source.pack + "'", "the built-in pack is cis");
             }
-            return CisPack.load(actions.keySet());
+            return CisPack.load(actionTypes);
         }
         Path p = Context.resolve(source.config);
         String text;
@@ -175,7 +194,7 @@ final class RunCommand implements Callable<Integer> {
             throw new InputException(Diagnostic.of("input_io_error", SourceSpan.at(source.config, 1, 1),
                     "cannot read: " + e.getMessage(), "check the path and its permissions"));
         }
-        return MonitorConfig.parse(source.config, text, actions.keySet());
+        return MonitorConfig.parse(source.config, text, actionTypes);
     }
 
     /** {@code 300s}, {@code 5m}, {@code 1h}, {@code 2d}, {@code 500ms}, or ISO-8601 {@code PT5M}. */

@@ -11,6 +11,7 @@ import gatehouse.core.doc.MapValue;
 import gatehouse.core.doc.Position;
 import gatehouse.core.doc.StringValue;
 import gatehouse.core.doc.Value;
+import gatehouse.monitor.action.Dispatcher;
 import gatehouse.monitor.alarm.AlarmDefinition;
 import gatehouse.monitor.alarm.ComparisonOperator;
 import gatehouse.monitor.alarm.TreatMissingData;
@@ -18,6 +19,7 @@ import gatehouse.monitor.filter.FilterPattern;
 import gatehouse.monitor.filter.FilterPatternException;
 import gatehouse.monitor.filter.MetricFilter;
 import gatehouse.monitor.metrics.Statistic;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,7 +42,8 @@ public record MonitorConfig(String name, List<FilterSpec> filters, List<AlarmSpe
     /** Action types every run understands. */
     public static final Set<String> BUILT_IN_ACTIONS = Set.of("log");
     private static final String DOCS = "docs/alarms.md";
-    private static final Set<String> TOP_KEYS = Set.of("name", "description", "metricFilters", "alarms");
+    private static final Set<String> TOP_KEYS = Set.of("name", "description", "metricFilters", "alarms", "dispatch");
+    private static final Set<String> DISPATCH_KEYS = Set.of("dedupeWindow", "burst", "ratePerMinute");
     private static final Set<String> FILTER_KEYS = Set.of("name", "description", "pattern", "metricName", "metricNamespace",
             "metricValue", "defaultValue", "dimensions", "controls");
     private static final Set<String> ALARM_KEYS = Set.of("name", "description", "metricName", "namespace", "dimensions",
@@ -86,8 +89,31 @@ public record MonitorConfig(String name, List<FilterSpec> filters, List<AlarmSpe
      * @param type the action type ({@code log}, or one an {@link ActionFactory} registers)
      * @param entry the configuration entry, with positions for errors
      * @param file the configuration file, for errors
+     * @param alarm the alarm the action belongs to
+     * @param limits the configuration's {@code dispatch} limits (de-duplication window, rate) for dispatched actions
      */
-    public record ActionSpec(String type, Value entry, String file) {}
+    public record ActionSpec(String type, Value entry, String file, String alarm, Dispatcher.Limits limits) {
+        public ActionSpec {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(entry, "entry");
+            Objects.requireNonNull(limits, "limits");
+        }
+
+        /** An entry outside any alarm, with the default dispatch limits (for tests and plug-ins). */
+        public ActionSpec(String type, Value entry, String file) {
+            this(type, entry, file, "", defaultLimits());
+        }
+    }
+
+    /**
+     * The dispatch limits when the configuration has no {@code dispatch} section: a repeat of the same alarm entering
+     * the same state within 5 minutes is one notification; each action sends a burst of 10, then one per 6 seconds.
+     * One worker per action: the run waits for each execution anyway (at-least-once delivery).
+     */
+    public static Dispatcher.Limits defaultLimits() {
+        Dispatcher.Limits d = Dispatcher.Limits.defaults();
+        return new Dispatcher.Limits(d.dedupeWindow(), d.burst(), d.perSecond(), 1, d.queue(), d.drain());
+    }
 
     /**
      * Parses a configuration.
@@ -102,6 +128,7 @@ public record MonitorConfig(String name, List<FilterSpec> filters, List<AlarmSpe
         MapValue root = r.map(YamlValues.read(file, text), "the configuration");
         r.keys(root, TOP_KEYS);
         String name = root.get("name") == null ? "monitor" : r.string(root.get("name"), "name");
+        Dispatcher.Limits limits = root.get("dispatch") == null ? defaultLimits() : limits(r, r.map(root.get("dispatch"), "dispatch"));
         List<FilterSpec> filters = new ArrayList<>();
         Set<String> filterNames = new HashSet<>();
         Set<String> metrics = new HashSet<>();
@@ -121,7 +148,7 @@ public record MonitorConfig(String name, List<FilterSpec> filters, List<AlarmSpe
         if (root.get("alarms") != null) {
             for (Value v : list(r, root.get("alarms"), "alarms")) {
                 MapValue m = r.map(v, "an alarm");
-                AlarmSpec a = alarm(r, m, actionTypes);
+                AlarmSpec a = alarm(r, m, actionTypes, limits);
                 if (!alarmNames.add(a.definition().name())) {
                     throw r.error(m.get("name"), "a second alarm named " + a.definition().name(), "give every alarm its own name");
                 }
@@ -185,7 +212,27 @@ public record MonitorConfig(String name, List<FilterSpec> filters, List<AlarmSpe
         }
     }
 
-    private static AlarmSpec alarm(ConfigReader r, MapValue m, Set<String> actionTypes) {
+    private static Dispatcher.Limits limits(ConfigReader r, MapValue m) {
+        r.keys(m, DISPATCH_KEYS);
+        Dispatcher.Limits d = defaultLimits();
+        Duration window = m.get("dedupeWindow") == null ? d.dedupeWindow()
+                : Duration.ofSeconds(AlarmActions.whole(r, m.get("dedupeWindow"), "dispatch.dedupeWindow", 0, 86_400,
+                        "seconds; 0 turns de-duplication off, e.g. dedupeWindow: 300"));
+        int burst = m.get("burst") == null ? d.burst() : AlarmActions.whole(r, m.get("burst"), "dispatch.burst", 1, 10_000,
+                "notifications an action may send at once, e.g. burst: 10");
+        double perSecond = d.perSecond();
+        if (m.get("ratePerMinute") != null) {
+            double perMinute = number(r, m.get("ratePerMinute"), "dispatch.ratePerMinute");
+            if (!(perMinute > 0) || perMinute > 60_000) {
+                throw r.error(m.get("ratePerMinute"), "dispatch.ratePerMinute must be more than 0 and at most 60000",
+                        "e.g. 10 (one notification every 6 seconds per action after the burst)");
+            }
+            perSecond = perMinute / 60;
+        }
+        return new Dispatcher.Limits(window, burst, perSecond, d.workers(), d.queue(), d.drain());
+    }
+
+    private static AlarmSpec alarm(ConfigReader r, MapValue m, Set<String> actionTypes, Dispatcher.Limits limits) {
         r.keys(m, ALARM_KEYS);
         String name = r.string(required(r, m, "name", "an alarm"), "name");
         String description = m.get("description") == null ? "" : r.string(m.get("description"), "description");
@@ -243,7 +290,7 @@ public record MonitorConfig(String name, List<FilterSpec> filters, List<AlarmSpe
                 if (!actionTypes.contains(type)) {
                     throw r.error(a, "unknown action type " + type, "available here: " + String.join(", ", new java.util.TreeSet<>(actionTypes)));
                 }
-                actions.add(new ActionSpec(type, a, r.file()));
+                actions.add(new ActionSpec(type, a, r.file(), name, limits));
             }
         }
         return new AlarmSpec(def, actions, controls(r, m));
