@@ -225,7 +225,11 @@ public final class MonitorRunner {
                     }
                     if (!data.isEmpty()) {
                         String id = e.eventId();
-                        if (id != null && seen.containsKey(id)) {
+                        Long seenAt = id == null ? null : seen.get(id);
+                        long openFrom = engine.openFromMs();
+                        // an id whose periods are all final counts as forgotten, whether or not a checkpoint has
+                        // pruned it yet: checkpoints come also by the clock, so the verdict must not depend on them
+                        if (seenAt != null && (openFrom == Long.MIN_VALUE || seenAt >= openFrom)) {
                             duplicates++;
                         } else {
                             List<String> lateFor = List.of();
