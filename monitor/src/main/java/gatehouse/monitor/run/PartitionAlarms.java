@@ -57,6 +57,7 @@ final class PartitionAlarms implements PartitionedProcessor {
     private final Delivery delivery;
     private final Consumer<MonitorRunner.Warning> warnings;
     private final Map<Partition, Lane> lanes = new TreeMap<>();
+    private final java.util.Set<Partition> resetDone = new java.util.HashSet<>();
     private final Map<Partition, MonitorRunner.Summary> finished = new TreeMap<>();
     private volatile long lastActivityNanos;
     private volatile boolean held;
@@ -89,8 +90,8 @@ final class PartitionAlarms implements PartitionedProcessor {
             this.scope = scopeOf(baseScope, p);
             this.state = new StateStore(store, scope);
             this.engine = new AlarmEngine(defs, lateness, pending::add);
-            if (reset) {
-                state.reset();
+            if (reset && resetDone.add(p)) {
+                state.reset(); // once per partition per run, not again when a rebalance hands it back
             }
             StateStore.Saved saved = state.load();
             List<String> r = List.of();
