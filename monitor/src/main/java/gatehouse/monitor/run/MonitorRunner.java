@@ -338,8 +338,9 @@ public final class MonitorRunner {
     /**
      * Runs over a Kafka topic as a member of the URL's consumer group, one alarm engine per partition held (see
      * {@link PartitionAlarms}), until {@link #stop()} is called or, when {@code idleStop} is given, once it has held
-     * a partition, no record arrived and no partition moved for that long. Each partition's state and watermark are committed to the store in one
-     * transaction before its offsets are committed to Kafka; a restart resumes after the stored watermark.
+     * a partition, no record arrived and no partition moved for that long. Each partition's state and watermark are
+     * committed to the store in one transaction before its offsets are committed to Kafka; a restart resumes after
+     * the stored watermark.
      *
      * @param clientConfig extra Kafka consumer settings
      * @param commitInterval how often state is flushed and offsets committed
