@@ -173,6 +173,15 @@ final class RunCommand implements Callable<Integer> {
             }
             return e.userError() ? ExitCode.INPUT_ERROR.code : ExitCode.INTERNAL_ERROR.code;
         } catch (KafkaException e) {
+            if (e.getCause() instanceof StoreException se) {
+                // thrown by the processor inside a rebalance callback, which Kafka wraps
+                err.println("gatehouse: error: " + se.getMessage());
+                err.println("  hint: check --store or $GATEHOUSE_STORE");
+                if (Context.debug()) {
+                    e.printStackTrace(err);
+                }
+                return se.userError() ? ExitCode.INPUT_ERROR.code : ExitCode.INTERNAL_ERROR.code;
+            }
             err.println("--input:1:1: error: cannot read " + inputs.get(0).replaceAll("\\?.*", "") + ": "
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName()));
             err.println("  hint: check that the brokers are reachable, that the topic exists and that the group may read it");
