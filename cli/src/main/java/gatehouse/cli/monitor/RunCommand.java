@@ -11,6 +11,9 @@ import gatehouse.core.SourceSpan;
 import gatehouse.monitor.alarm.AlarmEngine;
 import gatehouse.monitor.cis.CisPack;
 import gatehouse.monitor.action.Dispatcher;
+import gatehouse.monitor.kafka.KafkaEventSource;
+import gatehouse.monitor.kafka.KafkaUrl;
+import gatehouse.monitor.kafka.Partition;
 import gatehouse.monitor.run.ActionFactory;
 import gatehouse.monitor.run.AlarmActions;
 import gatehouse.monitor.run.LogAction;
@@ -39,6 +42,7 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * {@code gatehouse monitor run}: events through metric filters into alarms, by event time, with state kept in the
@@ -53,6 +57,7 @@ import picocli.CommandLine.Option;
                 "  gatehouse monitor run --pack cis --input AWSLogs/ --flush",
                 "  gatehouse monitor run --config alarms.yaml --input trail.json.gz --lateness 10m --format json",
                 "  zcat *.json.gz | gatehouse monitor run --pack cis --input -",
+                "  gatehouse monitor run --pack cis --input 'kafka://localhost:9092/cloudtrail?group=gatehouse-monitor'",
                 "", "Configuration format, semantics and the CIS pack: docs/alarms.md"})
 final class RunCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
@@ -68,7 +73,8 @@ final class RunCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--input", paramLabel = "PATH", description = "A CloudTrail file (gzip, JSON lines, EventBridge envelopes), a directory, or - for standard input; repeatable (default: -)")
+    @Option(names = "--input", paramLabel = "PATH", description = {"A CloudTrail file (gzip, JSON lines, EventBridge envelopes), a directory, or - for standard input; repeatable (default: -)",
+            "or one kafka://HOST:PORT/TOPIC?group=NAME: run as a member of that consumer group (docs/kafka.md)"})
     List<String> inputs = new ArrayList<>();
 
     @Option(names = "--store", paramLabel = "URL",
@@ -95,6 +101,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Commit the state at least every N records (default: ${DEFAULT-VALUE}); also every second while events flow")
     int checkpointEvery;
 
+    @Option(names = "--idle-stop", paramLabel = "DUR",
+            description = "Kafka input: stop (flush, commit, leave the group) once partitions were held and no record arrived for DUR, e.g. 30s (default: run until interrupted)")
+    String idleStop;
+
     @Override
     public Integer call() {
         PrintStream out = Context.out();
@@ -105,20 +115,25 @@ final class RunCommand implements Callable<Integer> {
                 case "json" -> true;
                 default -> throw usage("--format", "unknown format '" + format + "'", "use text or json");
             };
-            Duration late = duration(lateness);
+            Duration late = duration(lateness, "--lateness");
+            KafkaUrl kafka = kafkaInput();
+            Duration idle = idleStop == null ? null : duration(idleStop, "--idle-stop");
+            if (idle != null && kafka == null) {
+                throw usage("--idle-stop", "--idle-stop applies to a Kafka input only", "a file input ends by itself");
+            }
             if (checkpointEvery < 1) {
                 throw usage("--checkpoint-every", "must be at least 1", "e.g. --checkpoint-every 100000");
             }
             Set<String> types = new HashSet<>(AlarmActions.TYPES);
             types.add("log");
             MonitorConfig config = config(types);
-            List<String> in = inputs.isEmpty() ? List.of("-") : inputs.stream()
+            List<String> in = inputs.isEmpty() || kafka != null ? List.of("-") : inputs.stream()
                     .map(i -> i.equals("-") ? i : Context.resolve(i).toString()).toList();
             Store st = Store.open(Store.resolveUrl(store, System.getenv(), Store.projectRoot(Context.baseDir())), true);
             try (AlarmActions dispatched = new AlarmActions(st, System::getenv, Clock.systemUTC())) {
                 Map<String, ActionFactory> actions = new HashMap<>(dispatched.factories());
                 actions.put("log", LogAction.factory(out, json));
-                return run(out, err, json, late, in, st, config, actions, dispatched);
+                return run(out, err, json, late, in, kafka, idle, st, config, actions, dispatched);
             }
         } catch (InputException e) {
             err.print(Diagnostic.renderAll(e.diagnostics()));
@@ -130,11 +145,28 @@ final class RunCommand implements Callable<Integer> {
                 e.printStackTrace(err);
             }
             return e.userError() ? ExitCode.INPUT_ERROR.code : ExitCode.INTERNAL_ERROR.code;
+        } catch (KafkaException e) {
+            if (e.getCause() instanceof StoreException se) {
+                // thrown by the processor inside a rebalance callback, which Kafka wraps
+                err.println("gatehouse: error: " + se.getMessage());
+                err.println("  hint: check --store or $GATEHOUSE_STORE");
+                if (Context.debug()) {
+                    e.printStackTrace(err);
+                }
+                return se.userError() ? ExitCode.INPUT_ERROR.code : ExitCode.INTERNAL_ERROR.code;
+            }
+            err.println("--input:1:1: error: cannot read " + inputs.get(0).replaceAll("\\?.*", "") + ": "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName()));
+            err.println("  hint: check that the brokers are reachable, that the topic exists and that the group may read it");
+            if (Context.debug()) {
+                e.printStackTrace(err);
+            }
+            return ExitCode.INPUT_ERROR.code;
         }
     }
 
-    private int run(PrintStream out, PrintStream err, boolean json, Duration late, List<String> in, Store st,
-                    MonitorConfig config, Map<String, ActionFactory> actions, AlarmActions dispatched) {
+    private int run(PrintStream out, PrintStream err, boolean json, Duration late, List<String> in, KafkaUrl kafka,
+                    Duration idle, Store st, MonitorConfig config, Map<String, ActionFactory> actions, AlarmActions dispatched) {
         MonitorRunner.Options options = new MonitorRunner.Options(scope == null ? config.name() : scope, late, flush, reset,
                 checkpointEvery, Duration.ofSeconds(1));
         List<Diagnostic> problems = new ArrayList<>();
@@ -146,6 +178,11 @@ final class RunCommand implements Callable<Integer> {
             }
             err.println((w.origin() == null ? "gatehouse" : w.origin()) + ": warning: " + w.message());
         });
+        if (kafka != null) {
+            int code = runKafka(runner, kafka, idle, options.scope(), json, problems, out, err);
+            reportSuppressed(err, dispatched);
+            return code;
+        }
         MonitorRunner.Summary s = runner.run(in, Context.in(), d -> {
             if (interactive) {
                 err.print("\r\033[K");
@@ -168,11 +205,7 @@ final class RunCommand implements Callable<Integer> {
         } else {
             printSummary(out, s, options.scope());
         }
-        Dispatcher.Stats ds = dispatched.stats();
-        if (ds.suppressed() > 0) {
-            err.println("gatehouse: " + ds.suppressed() + " notifications suppressed (" + ds.duplicates() + " duplicate, "
-                    + (ds.rateLimited() + ds.queueFull()) + " rate-limited); gatehouse audit log --action action.suppressed");
-        }
+        reportSuppressed(err, dispatched);
         return problems.isEmpty() ? ExitCode.OK.code : ExitCode.INPUT_ERROR.code;
     }
 
@@ -197,8 +230,106 @@ final class RunCommand implements Callable<Integer> {
         return MonitorConfig.parse(source.config, text, actionTypes);
     }
 
+    /** The Kafka URL when the input is one, else null; a Kafka input cannot be mixed with others. */
+    private KafkaUrl kafkaInput() {
+        if (inputs.stream().noneMatch(KafkaUrl::isKafka)) {
+            return null;
+        }
+        if (inputs.size() != 1) {
+            throw usage("--input", "a Kafka input cannot be combined with other inputs",
+                    "run one gatehouse monitor per input, or publish the files to the topic");
+        }
+        return KafkaUrl.forConsumer(inputs.get(0), "--input");
+    }
+
+    /**
+     * Runs as a member of the URL's consumer group until {@code --idle-stop} or an interrupt (Ctrl-C, SIGTERM: a
+     * shutdown hook asks the run to flush, commit and leave the group, and waits for it), then prints, per partition
+     * held, the state of its alarms.
+     */
+    private int runKafka(MonitorRunner runner, KafkaUrl url, Duration idle, String scope, boolean json, List<Diagnostic> problems,
+                         PrintStream out, PrintStream err) {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            runner.stop();
+            try {
+                done.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "gatehouse-monitor-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        MonitorRunner.KafkaSummary k;
+        try {
+            k = runner.runKafka(url, Map.of(), Duration.ofSeconds(1), idle, d -> {
+                problems.add(d);
+                err.print(d.render());
+            });
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running and waits for the latch released above
+            }
+        }
+        KafkaEventSource.Stats st = k.stats();
+        if (json) {
+            ObjectMapper m = new ObjectMapper();
+            out.println(m.createObjectNode().put("type", "kafka").put("input", url.display()).put("records", st.records())
+                    .put("events", st.events()).put("duplicates", st.duplicates()).put("redelivered", st.redelivered())
+                    .put("unreadable", st.unreadable()).put("commits", st.commits()).toString());
+        } else {
+            out.printf(Locale.ROOT, "%s: %d records, %d events, %d repeated event ids dropped, %d already in the stored state,"
+                    + " %d unreadable; %d commits%n", url.display(), st.records(), st.events(), st.duplicates(), st.redelivered(),
+                    st.unreadable(), st.commits());
+        }
+        for (Map.Entry<Partition, MonitorRunner.Summary> e : k.partitions().entrySet()) {
+            String partScope = scope + "@" + e.getKey().display();
+            for (String a : e.getValue().resetAlarms()) {
+                err.println("gatehouse: warning: alarm " + a + " of " + e.getKey().display()
+                        + " changed since its state was stored; it starts afresh");
+            }
+            if (json) {
+                out.println(summaryJson(e.getValue(), partScope));
+            } else {
+                printSummary(out, e.getValue(), partScope);
+            }
+        }
+        return problems.isEmpty() ? ExitCode.OK.code : ExitCode.INPUT_ERROR.code;
+    }
+
+    private MonitorConfig config(Map<String, ActionFactory> actions) {
+        if (source.pack != null) {
+            if (!source.pack.equals(CisPack.NAME)) {
+                throw usage("--pack", "unknown pack '" + source.pack + "'", "the built-in pack is cis");
+            }
+            return CisPack.load(actions.keySet());
+        }
+        Path p = Context.resolve(source.config);
+        String text;
+        try {
+            text = Files.readString(p);
+        } catch (NoSuchFileException e) {
+            throw new InputException(Diagnostic.of("input_io_error", SourceSpan.at(source.config, 1, 1), "no such file",
+                    "check the path of --config"));
+        } catch (IOException e) {
+            throw new InputException(Diagnostic.of("input_io_error", SourceSpan.at(source.config, 1, 1),
+                    "cannot read: " + e.getMessage(), "check the path and its permissions"));
+        }
+        return MonitorConfig.parse(source.config, text, actions.keySet());
+    }
+
+    private static void reportSuppressed(PrintStream err, AlarmActions dispatched) {
+        Dispatcher.Stats ds = dispatched.stats();
+        if (ds.suppressed() > 0) {
+            err.println("gatehouse: " + ds.suppressed() + " notifications suppressed (" + ds.duplicates() + " duplicate, "
+                    + (ds.rateLimited() + ds.queueFull()) + " rate-limited); gatehouse audit log --action action.suppressed");
+        }
+    }
+
     /** {@code 300s}, {@code 5m}, {@code 1h}, {@code 2d}, {@code 500ms}, or ISO-8601 {@code PT5M}. */
-    static Duration duration(String text) {
+    static Duration duration(String text, String flag) {
         Matcher m = DURATION.matcher(text.trim());
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
@@ -218,7 +349,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (DateTimeParseException e) {
             // reported below
         }
-        throw usage("--lateness", "'" + text + "' is not a duration", "e.g. 300s, 5m, 1h or PT5M");
+        throw usage(flag, "'" + text + "' is not a duration", "e.g. 300s, 5m, 1h or PT5M");
     }
 
     private static InputException usage(String flag, String message, String hint) {

@@ -10,6 +10,9 @@ import gatehouse.monitor.filter.MetricDatum;
 import gatehouse.monitor.filter.MetricFilter;
 import gatehouse.monitor.ingest.Event;
 import gatehouse.monitor.ingest.EventSource;
+import gatehouse.monitor.kafka.KafkaEventSource;
+import gatehouse.monitor.kafka.KafkaUrl;
+import gatehouse.monitor.kafka.Partition;
 import gatehouse.store.Store;
 import gatehouse.store.StoreException;
 import java.io.InputStream;
@@ -56,6 +59,7 @@ public final class MonitorRunner {
     private final Map<String, List<AlarmListener>> listeners = new HashMap<>();
     private final List<AlarmListener> everyTransition = new ArrayList<>();
     private final Consumer<Warning> warnings;
+    private Runnable kafkaStop;
 
     /**
      * How a run behaves.
@@ -225,11 +229,7 @@ public final class MonitorRunner {
                     }
                     if (!data.isEmpty()) {
                         String id = e.eventId();
-                        Long seenAt = id == null ? null : seen.get(id);
-                        long openFrom = engine.openFromMs();
-                        // an id whose periods are all final counts as forgotten, whether or not a checkpoint has
-                        // pruned it yet: checkpoints come also by the clock, so the verdict must not depend on them
-                        if (seenAt != null && (openFrom == Long.MIN_VALUE || seenAt >= openFrom)) {
+                        if (isRepeat(seen, id, engine)) {
                             duplicates++;
                         } else {
                             List<String> lateFor = List.of();
@@ -305,6 +305,18 @@ public final class MonitorRunner {
         return w == Long.MIN_VALUE ? null : Instant.ofEpochMilli(w);
     }
 
+    /**
+     * Whether an event with this id was already counted. An id whose periods are all final counts as forgotten,
+     * whether or not a checkpoint has pruned it yet: checkpoints come also by the clock, so the verdict must not
+     * depend on when they came (else a killed and restarted run could count a repeat as late where an
+     * uninterrupted one counted it as a duplicate).
+     */
+    static boolean isRepeat(Map<String, Long> seen, String id, AlarmEngine engine) {
+        Long seenAt = id == null ? null : seen.get(id);
+        long openFrom = engine.openFromMs();
+        return seenAt != null && (openFrom == Long.MIN_VALUE || seenAt >= openFrom);
+    }
+
     private void checkpoint(StateStore state, AuditLog audit, AlarmEngine engine, String inputsKey, long position, long events,
                             long duplicates, long late, long untimed, Map<String, Long> seen, Map<String, Long> newIds,
                             List<Transition> pending) throws SQLException {
@@ -325,7 +337,104 @@ public final class MonitorRunner {
         deliver(state, audit, committed);
     }
 
+    /**
+     * What a run over a Kafka topic did.
+     *
+     * @param partitions per partition this instance held during the run, its alarms when it let go of it (or at the
+     *     end); the counters are per partition over all runs, {@code records} this run's events of the partition
+     * @param stats what the source read: records, repeats dropped by the offset-window dedupe, records already
+     *     included in a stored watermark, unreadable records, commits
+     */
+    public record KafkaSummary(Map<Partition, Summary> partitions, KafkaEventSource.Stats stats) {}
+
+    /**
+     * Runs over a Kafka topic as a member of the URL's consumer group, one alarm engine per partition held (see
+     * {@link PartitionAlarms}), until {@link #stop()} is called or, when {@code idleStop} is given, once it has held
+     * a partition, no record arrived and no partition moved for that long. Each partition's state and watermark are
+     * committed to the store in one transaction before its offsets are committed to Kafka; a restart resumes after
+     * the stored watermark.
+     *
+     * @param clientConfig extra Kafka consumer settings
+     * @param commitInterval how often state is flushed and offsets committed
+     * @param idleStop stop after this long without records, or null to run until {@link #stop()}
+     * @param errors receives unreadable records ({@code topic-partition@offset})
+     * @throws StoreException when the store cannot be read or written (nothing after the last flush is committed)
+     */
+    public KafkaSummary runKafka(KafkaUrl url, Map<String, Object> clientConfig, Duration commitInterval, Duration idleStop,
+                                 Consumer<Diagnostic> errors) {
+        List<AlarmDefinition> defs = config.alarms().stream().map(MonitorConfig.AlarmSpec::definition).toList();
+        List<MetricFilter> filters = config.filters().stream().map(MonitorConfig.FilterSpec::filter).toList();
+        try (AuditLog audit = AuditLog.open(store);
+             KafkaEventSource source = new KafkaEventSource(url, clientConfig, commitInterval, errors)) {
+            PartitionAlarms alarms = new PartitionAlarms(store, options.scope(), defs, filters, options.lateness(),
+                    options.reset(), (state, scope, ts) -> deliver(state, audit, ts, scope), warnings);
+            Thread watcher = null;
+            synchronized (this) {
+                kafkaStop = () -> {
+                    if (options.flush()) {
+                        alarms.finish();
+                    }
+                    source.stop();
+                };
+            }
+            if (idleStop != null) {
+                long idleNanos = idleStop.toNanos();
+                watcher = Thread.ofPlatform().daemon().name("gatehouse-monitor-idle").start(() -> {
+                    long seen = -1;
+                    long since = System.nanoTime();
+                    while (!Thread.currentThread().isInterrupted()) {
+                        long r = source.stats().records();
+                        long now = System.nanoTime();
+                        if (r != seen) {
+                            seen = r;
+                            since = now;
+                        }
+                        if (alarms.held() && now - Math.max(since, alarms.lastActivityNanos()) >= idleNanos) {
+                            stop();
+                            return;
+                        }
+                        try {
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+            }
+            try {
+                source.run(alarms);
+            } finally {
+                if (watcher != null) {
+                    watcher.interrupt();
+                }
+                alarms.closeAll();
+                synchronized (this) {
+                    kafkaStop = null;
+                }
+            }
+            int lateWarnings = alarms.lateWarnings();
+            if (lateWarnings > MAX_LATE_WARNINGS) {
+                warnings.accept(new Warning(null, (lateWarnings - MAX_LATE_WARNINGS) + " more late events were not counted"));
+            }
+            return new KafkaSummary(alarms.summaries(), source.stats());
+        }
+    }
+
+    /**
+     * Asks {@link #runKafka} to finish: it flushes (evaluating the open periods first when the options say
+     * {@code flush}), commits and returns within a poll. Safe from any thread (e.g. a shutdown hook).
+     */
+    public synchronized void stop() {
+        if (kafkaStop != null) {
+            kafkaStop.run();
+        }
+    }
+
     private void deliver(StateStore state, AuditLog audit, List<Transition> transitions) throws SQLException {
+        deliver(state, audit, transitions, options.scope());
+    }
+
+    private void deliver(StateStore state, AuditLog audit, List<Transition> transitions, String scope) throws SQLException {
         if (transitions.isEmpty()) {
             return;
         }
@@ -337,7 +446,7 @@ public final class MonitorRunner {
                 call(l, t);
             }
             Map<String, Object> details = new LinkedHashMap<>();
-            details.put("scope", options.scope());
+            details.put("scope", scope);
             details.put("seq", t.seq());
             details.put("from", t.oldState().name());
             details.put("to", t.newState().name());
