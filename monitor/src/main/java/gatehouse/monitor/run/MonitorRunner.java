@@ -204,7 +204,6 @@ public final class MonitorRunner {
         long intervalNanos = options.checkpointInterval().toNanos();
         boolean dirty = false;
         int lateWarnings = 0;
-        List<MetricDatum> data = new ArrayList<>();
         try (EventSource source = EventSource.of(inputs, stdin, errors, projection(filters))) {
             while (source.hasNext()) {
                 Event e = source.next();
@@ -217,41 +216,13 @@ public final class MonitorRunner {
                 if (e.eventTime() == null) {
                     untimed++;
                 } else {
-                    long t = e.eventTime().toEpochMilli();
-                    engine.observe(t);
-                    gatehouse.monitor.filter.Event fe = gatehouse.monitor.filter.Event.ofJson(e.record());
-                    data.clear();
-                    for (MetricFilter f : filters) {
-                        Optional<MetricDatum> d = f.apply(fe);
-                        if (d.isPresent() && engine.watches(d.get())) {
-                            data.add(d.get());
-                        }
-                    }
-                    if (!data.isEmpty()) {
-                        String id = e.eventId();
-                        if (isRepeat(seen, id, engine)) {
-                            duplicates++;
-                        } else {
-                            List<String> lateFor = List.of();
-                            for (MetricDatum d : data) {
-                                List<String> l = engine.offer(d, t);
-                                if (!l.isEmpty()) {
-                                    lateFor = l;
-                                }
-                            }
-                            if (!lateFor.isEmpty()) {
-                                late++;
-                                if (lateWarnings++ < MAX_LATE_WARNINGS) {
-                                    warnings.accept(new Warning(e.origin(), "event " + (id == null ? "" : id + " ") + "at "
-                                            + e.eventTime() + " is late: the period it belongs to was already evaluated for "
-                                            + String.join(", ", lateFor) + " (watermark " + Instant.ofEpochMilli(engine.watermarkMs())
-                                            + "); it was not counted there"));
-                                }
-                            }
-                            if (id != null) {
-                                seen.put(id, t);
-                                newIds.put(id, t);
-                            }
+                    Offered o = offer(e, engine, filters, seen, newIds);
+                    if (o.duplicate()) {
+                        duplicates++;
+                    } else if (!o.lateFor().isEmpty()) {
+                        late++;
+                        if (lateWarnings++ < MAX_LATE_WARNINGS) {
+                            warnings.accept(lateWarning(e, o, engine));
                         }
                     }
                 }
@@ -303,6 +274,59 @@ public final class MonitorRunner {
     private static Instant watermark(AlarmEngine engine) {
         long w = engine.watermarkMs();
         return w == Long.MIN_VALUE ? null : Instant.ofEpochMilli(w);
+    }
+
+    /** What offering one timed event came to: no filter matched, a repeat, or counted (late for some alarms, or not). */
+    record Offered(boolean duplicate, List<String> lateFor) {
+        static final Offered NOTHING = new Offered(false, List.of());
+    }
+
+    /**
+     * One timed event through the filters and into the engine, the same for a file run and a Kafka partition:
+     * moves event time, offers each metric datum of a filter that matched, and remembers the id of a counted event
+     * in {@code seen} and {@code newIds} (the ids the next checkpoint stores).
+     */
+    static Offered offer(Event e, AlarmEngine engine, List<MetricFilter> filters, Map<String, Long> seen,
+                         Map<String, Long> newIds) {
+        long t = e.eventTime().toEpochMilli();
+        engine.observe(t);
+        gatehouse.monitor.filter.Event fe = gatehouse.monitor.filter.Event.ofJson(e.record());
+        List<MetricDatum> data = null;
+        for (MetricFilter f : filters) {
+            Optional<MetricDatum> d = f.apply(fe);
+            if (d.isPresent() && engine.watches(d.get())) {
+                if (data == null) {
+                    data = new ArrayList<>(2);
+                }
+                data.add(d.get());
+            }
+        }
+        if (data == null) {
+            return Offered.NOTHING;
+        }
+        String id = e.eventId();
+        if (isRepeat(seen, id, engine)) {
+            return new Offered(true, List.of());
+        }
+        List<String> lateFor = List.of();
+        for (MetricDatum d : data) {
+            List<String> l = engine.offer(d, t);
+            if (!l.isEmpty()) {
+                lateFor = l;
+            }
+        }
+        if (id != null) {
+            seen.put(id, t);
+            newIds.put(id, t);
+        }
+        return new Offered(false, lateFor);
+    }
+
+    static Warning lateWarning(Event e, Offered o, AlarmEngine engine) {
+        String id = e.eventId();
+        return new Warning(e.origin(), "event " + (id == null ? "" : id + " ") + "at " + e.eventTime()
+                + " is late: the period it belongs to was already evaluated for " + String.join(", ", o.lateFor())
+                + " (watermark " + Instant.ofEpochMilli(engine.watermarkMs()) + "); it was not counted there");
     }
 
     /**

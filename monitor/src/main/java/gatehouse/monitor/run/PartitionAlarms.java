@@ -3,7 +3,6 @@ package gatehouse.monitor.run;
 import gatehouse.monitor.alarm.AlarmDefinition;
 import gatehouse.monitor.alarm.AlarmEngine;
 import gatehouse.monitor.alarm.Transition;
-import gatehouse.monitor.filter.MetricDatum;
 import gatehouse.monitor.filter.MetricFilter;
 import gatehouse.monitor.ingest.Event;
 import gatehouse.monitor.kafka.Batch;
@@ -21,7 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -116,43 +114,14 @@ final class PartitionAlarms implements PartitionedProcessor {
                 untimed++;
                 return;
             }
-            long t = e.eventTime().toEpochMilli();
-            engine.observe(t);
-            gatehouse.monitor.filter.Event fe = gatehouse.monitor.filter.Event.ofJson(e.record());
-            List<MetricDatum> data = new ArrayList<>(1);
-            for (MetricFilter f : filters) {
-                Optional<MetricDatum> d = f.apply(fe);
-                if (d.isPresent() && engine.watches(d.get())) {
-                    data.add(d.get());
-                }
-            }
-            if (data.isEmpty()) {
-                return;
-            }
-            String id = e.eventId();
-            if (MonitorRunner.isRepeat(seen, id, engine)) {
+            MonitorRunner.Offered o = MonitorRunner.offer(e, engine, filters, seen, newIds);
+            if (o.duplicate()) {
                 duplicates++;
-                return;
-            }
-            List<String> lateFor = List.of();
-            for (MetricDatum d : data) {
-                List<String> l = engine.offer(d, t);
-                if (!l.isEmpty()) {
-                    lateFor = l;
-                }
-            }
-            if (!lateFor.isEmpty()) {
+            } else if (!o.lateFor().isEmpty()) {
                 late++;
                 if (lateWarnings++ < MAX_LATE_WARNINGS) {
-                    warnings.accept(new MonitorRunner.Warning(e.origin(), "event " + (id == null ? "" : id + " ") + "at "
-                            + e.eventTime() + " is late: the period it belongs to was already evaluated for "
-                            + String.join(", ", lateFor) + " (watermark " + Instant.ofEpochMilli(engine.watermarkMs())
-                            + "); it was not counted there"));
+                    warnings.accept(MonitorRunner.lateWarning(e, o, engine));
                 }
-            }
-            if (id != null) {
-                seen.put(id, t);
-                newIds.put(id, t);
             }
         }
 
