@@ -299,27 +299,6 @@ final class RunCommand implements Callable<Integer> {
         return problems.isEmpty() ? ExitCode.OK.code : ExitCode.INPUT_ERROR.code;
     }
 
-    private MonitorConfig config(Map<String, ActionFactory> actions) {
-        if (source.pack != null) {
-            if (!source.pack.equals(CisPack.NAME)) {
-                throw usage("--pack", "unknown pack '" + source.pack + "'", "the built-in pack is cis");
-            }
-            return CisPack.load(actions.keySet());
-        }
-        Path p = Context.resolve(source.config);
-        String text;
-        try {
-            text = Files.readString(p);
-        } catch (NoSuchFileException e) {
-            throw new InputException(Diagnostic.of("input_io_error", SourceSpan.at(source.config, 1, 1), "no such file",
-                    "check the path of --config"));
-        } catch (IOException e) {
-            throw new InputException(Diagnostic.of("input_io_error", SourceSpan.at(source.config, 1, 1),
-                    "cannot read: " + e.getMessage(), "check the path and its permissions"));
-        }
-        return MonitorConfig.parse(source.config, text, actions.keySet());
-    }
-
     private static void reportSuppressed(PrintStream err, AlarmActions dispatched) {
         Dispatcher.Stats ds = dispatched.stats();
         if (ds.suppressed() > 0) {
