@@ -78,6 +78,10 @@ class ConfigCorpusTest {
         Files.writeString(hostile, "[[rules]]\nid = \"x\"\nregex = '''(a+)+\\1'''\n");
         assertThatThrownBy(() -> new GitleaksConfig(dir).load(hostile)).isInstanceOf(InputException.class)
                 .hasMessageContaining("not a valid RE2 regex");
+        Path folding = dir.resolve("folding.toml");
+        Files.writeString(folding, "[[rules]]\nid = \"x\"\nregex = '''(?i)key[\\x{100}-\\x{FFFF}]{8}'''\n");
+        assertThatThrownBy(() -> new GitleaksConfig(dir).load(folding)).isInstanceOf(InputException.class)
+                .hasMessageContaining("folding.toml").hasMessageContaining("U+1C80-U+1C88").hasMessageContaining("never ends");
         Path ext = dir.resolve("ext.toml");
         Files.writeString(ext, """
                 [extend]

@@ -49,6 +49,11 @@ public final class GuardRegex {
     }
 
     private static GuardRegex compile(String pattern) {
+        gatehouse.core.regex.FoldHazard.Problem hazard = gatehouse.core.regex.FoldHazard.find(pattern);
+        if (hazard != null) {
+            // RE2/J would never finish compiling it, and java.util.regex backtracks: refuse it
+            throw new IllegalArgumentException("invalid regex /" + pattern + "/: " + hazard.message());
+        }
         try {
             return new GuardRegex(pattern, com.google.re2j.Pattern.compile(pattern), null);
         } catch (RuntimeException e) {

@@ -53,6 +53,17 @@ class ParserTest {
     }
 
     @Test
+    void aRegexRe2jWouldNeverFinishCompilingIsAParseError() {
+        // (?i) over U+1C80: RE2/J's case folding loops forever on it (FoldHazard); refused in linear time instead
+        assertThatThrownBy(() -> Parser.parse("h.guard", "rule r {\n  Name == /(?i)[a-\\x{FFFF}]/\n}\n"))
+                .isInstanceOfSatisfying(GuardParseException.class, e -> {
+                    assertThat(e.first().headline()).startsWith("h.guard:2:11: error: invalid regex /(?i)[a-\\x{FFFF}]/")
+                            .contains("never ends");
+                });
+        assertThat(Parser.parse("ok.guard", "rule r { Name == /(?i)[a-\\x{1C7F}]/ }\n").isEmpty()).isFalse();
+    }
+
+    @Test
     void functionsOnTheLeftAreRejectedWithAHint() {
         assertThatThrownBy(() -> Parser.parse("f.guard", "rule r { count(Resources.*) == 1 }\n"))
                 .isInstanceOfSatisfying(GuardParseException.class,

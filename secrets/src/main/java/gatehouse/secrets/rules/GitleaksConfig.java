@@ -235,6 +235,11 @@ public final class GitleaksConfig {
     }
 
     private Regex compile(SourceSpan file, String what, String regex) {
+        gatehouse.core.regex.FoldHazard.Problem hazard = gatehouse.core.regex.FoldHazard.find(regex);
+        if (hazard != null) {
+            throw error(file, what + " cannot be used: " + hazard.message() + " (at character " + (hazard.index() + 1) + ")",
+                    hazard.hint());
+        }
         if (lazy) {
             return Regex.lazy(regex);
         }

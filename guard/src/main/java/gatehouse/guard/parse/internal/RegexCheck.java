@@ -6,6 +6,10 @@ final class RegexCheck {
 
     /** Null when the pattern is usable, else the reason it is not. */
     static String problem(String pattern) {
+        gatehouse.core.regex.FoldHazard.Problem hazard = gatehouse.core.regex.FoldHazard.find(pattern);
+        if (hazard != null) {
+            return hazard.message() + " (at character " + (hazard.index() + 1) + "); " + hazard.hint();
+        }
         String rust = pattern.replace("(?P<", "(?<");
         try {
             com.google.re2j.Pattern.compile(pattern);
