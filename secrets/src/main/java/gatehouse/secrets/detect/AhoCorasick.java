@@ -201,7 +201,7 @@ public final class AhoCorasick {
                 int at = s * width + cls[c];
                 s = narrow != null ? narrow[at] : wideT[at];
             } else {
-                c = Character.toLowerCase(c);
+                c = Lower.OF[c];
                 int t;
                 while ((t = wideEdge(wide, s, c)) < 0 && s != 0) {
                     s = fail[s];
@@ -254,5 +254,16 @@ public final class AhoCorasick {
 
     public int states() {
         return states;
+    }
+
+    /** {@link Character#toLowerCase(char)} of every UTF-16 unit, looked up: texts in other scripts pass it per character. */
+    private static final class Lower {
+        static final char[] OF = new char[Character.MAX_VALUE + 1];
+
+        static {
+            for (int c = 0; c <= Character.MAX_VALUE; c++) {
+                OF[c] = Character.toLowerCase((char) c);
+            }
+        }
     }
 }

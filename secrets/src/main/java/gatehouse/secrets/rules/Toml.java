@@ -506,17 +506,28 @@ public final class Toml {
         return new TomlException(message, lc[0], lc[1]);
     }
 
+    /** Offsets where each line begins, built on the first lookup: the config loader asks for every key's place. */
+    private int[] lineStarts;
+
     private int[] lineColumn(int at) {
-        int line = 1;
-        int col = 1;
-        for (int i = 0; i < Math.min(at, s.length()); i++) {
-            if (s.charAt(i) == '\n') {
-                line++;
-                col = 1;
-            } else {
-                col++;
+        if (lineStarts == null) {
+            int count = 1;
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) == '\n') {
+                    count++;
+                }
             }
+            int[] starts = new int[count];
+            for (int i = 0, k = 1; i < s.length(); i++) {
+                if (s.charAt(i) == '\n') {
+                    starts[k++] = i + 1;
+                }
+            }
+            lineStarts = starts;
         }
-        return new int[] {line, col};
+        int offset = Math.max(0, Math.min(at, s.length()));
+        int i = java.util.Arrays.binarySearch(lineStarts, offset);
+        int line = i >= 0 ? i : -i - 2;
+        return new int[] {line + 1, offset - lineStarts[line] + 1};
     }
 }

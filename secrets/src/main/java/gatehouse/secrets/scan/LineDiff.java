@@ -106,15 +106,25 @@ final class LineDiff {
      * whole file would be: a newline ends any broken sequence); each fragment knows its first line number.
      */
     static List<Fragment> addedWindows(byte[] content, Lines lines, long[] oldLines, String path, String commit) {
-        long[] old = oldLines.clone();
-        Arrays.sort(old);
         long[] hashes = lines.hashes();
         int n = hashes.length;
+        int m = oldLines.length;
+        // lines the two versions share at the start and at the end are in the old version without a lookup; an
+        // edit usually leaves only a few between them, which a scan of the old lines answers faster than a table
+        int head = 0;
+        while (head < n && head < m && hashes[head] == oldLines[head]) {
+            head++;
+        }
+        int tail = 0;
+        while (tail < n - head && tail < m - head && hashes[n - 1 - tail] == oldLines[m - 1 - tail]) {
+            tail++;
+        }
+        Membership old = n - head - tail <= 4 ? new Scan(oldLines) : new Table(oldLines);
         List<Fragment> out = new ArrayList<>();
         int from = -1;
         int to = -1;
-        for (int i = 0; i < n; i++) {
-            if (Arrays.binarySearch(old, hashes[i]) >= 0) {
+        for (int i = head; i < n - tail; i++) {
+            if (old.contains(hashes[i])) {
                 continue;
             }
             int a = Math.max(0, i - CONTEXT);
@@ -133,6 +143,57 @@ final class LineDiff {
             out.add(window(content, lines, from, to, path, commit));
         }
         return out;
+    }
+
+    /** Whether the old version has a line of a given hash. */
+    private sealed interface Membership permits Scan, Table {
+        boolean contains(long hash);
+    }
+
+    private record Scan(long[] hashes) implements Membership {
+        @Override
+        public boolean contains(long hash) {
+            for (long h : hashes) {
+                if (h == hash) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** An open-addressing set of the old version's line hashes (already well mixed: their low bits index it). */
+    private static final class Table implements Membership {
+        private final long[] slots;
+        private final boolean[] used;
+        private final int mask;
+
+        Table(long[] hashes) {
+            int size = Integer.highestOneBit(Math.max(4, hashes.length) * 2 - 1) << 1;
+            slots = new long[size];
+            used = new boolean[size];
+            mask = size - 1;
+            for (long h : hashes) {
+                int i = (int) h & mask;
+                while (used[i] && slots[i] != h) {
+                    i = (i + 1) & mask;
+                }
+                used[i] = true;
+                slots[i] = h;
+            }
+        }
+
+        @Override
+        public boolean contains(long hash) {
+            int i = (int) hash & mask;
+            while (used[i]) {
+                if (slots[i] == hash) {
+                    return true;
+                }
+                i = (i + 1) & mask;
+            }
+            return false;
+        }
     }
 
     private static Fragment window(byte[] content, Lines lines, int first, int last, String path, String commit) {

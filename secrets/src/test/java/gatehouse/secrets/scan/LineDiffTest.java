@@ -90,4 +90,58 @@ class LineDiffTest {
             }
         }
     }
+
+    /**
+     * The windows are exactly those of the definition — each line the old version lacks anywhere, widened by the
+     * context and merged — for edits that keep a shared head and tail (the lines skipped without a lookup), move
+     * lines, repeat them, or rewrite most of the file (both ways of looking a line up).
+     */
+    @Property(tries = 300)
+    void windowsAreExactlyTheDefinitions(@ForAll @IntRange(min = 0, max = 1_000_000) int seed) {
+        java.util.Random r = new java.util.Random(seed);
+        List<String> old = new java.util.ArrayList<>();
+        int n = r.nextInt(300);
+        for (int i = 0; i < n; i++) {
+            old.add("l" + r.nextInt(r.nextBoolean() ? 20 : 100_000));
+        }
+        List<String> now = new java.util.ArrayList<>(old);
+        int edits = r.nextInt(4) == 0 ? r.nextInt(200) : r.nextInt(4);
+        for (int e = 0; e < edits; e++) {
+            int at = now.isEmpty() ? 0 : r.nextInt(now.size() + 1);
+            switch (r.nextInt(4)) {
+                case 0 -> now.add(at, "new" + r.nextInt(50));
+                case 1 -> now.add(at, old.isEmpty() ? "x" : old.get(r.nextInt(old.size())));
+                case 2 -> {
+                    if (at < now.size()) {
+                        now.remove(at);
+                    }
+                }
+                default -> {
+                    if (at < now.size()) {
+                        now.set(at, "changed" + r.nextInt(50));
+                    }
+                }
+            }
+        }
+        String nowText = String.join("\n", now);
+        String oldText = String.join("\n", old);
+        String[] nowLines = nowText.split("\n", -1);
+        java.util.Set<String> had = new java.util.HashSet<>(List.of(oldText.split("\n", -1)));
+        List<int[]> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < nowLines.length; i++) {
+            if (had.contains(nowLines[i])) {
+                continue;
+            }
+            int a = Math.max(0, i - LineDiff.CONTEXT);
+            int b = Math.min(nowLines.length - 1, i + LineDiff.CONTEXT);
+            if (!expected.isEmpty() && a <= expected.get(expected.size() - 1)[1] + 1) {
+                expected.get(expected.size() - 1)[1] = Math.max(expected.get(expected.size() - 1)[1], b);
+            } else {
+                expected.add(new int[] {a, b});
+            }
+        }
+        List<Fragment> parts = windows(nowText, oldText);
+        assertThat(parts.stream().map(p -> (p.firstLine() - 1) + ".." + (p.firstLine() - 2 + p.text().split("\n", -1).length)).toList())
+                .isEqualTo(expected.stream().map(w -> w[0] + ".." + w[1]).toList());
+    }
 }
