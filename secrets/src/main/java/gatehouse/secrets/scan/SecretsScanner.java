@@ -243,6 +243,13 @@ public final class SecretsScanner {
         Map<String, Integer> commitIndex = new HashMap<>();
         LineDiff.Versions versions = new LineDiff.Versions(LineDiff.CACHE_LINES);
 
+        List<String> rawArgs = new ArrayList<>(List.of("log", "--reverse", "--format=%x00%H", "--raw", "--no-renames",
+                "--no-abbrev", "-z", "--diff-merges=first-parent", "--no-ext-diff", "--no-textconv"));
+        rawArgs.addAll(revs);
+        rawArgs.add("--");
+        Process raw = git.start(rawArgs);
+        raw.getOutputStream().close();
+
         // 1. commit messages, each distinct text once (attributed to its oldest commit)
         List<String> logArgs = new ArrayList<>(List.of("log", "--reverse", "--format=%H%x00%an%x00%ae%x00%aI%x00%B", "-z"));
         logArgs.addAll(revs);
@@ -277,13 +284,8 @@ public final class SecretsScanner {
         waitOk(msgs, "git log", errors);
         progress(commits.size() + " commits");
 
-        // 2. blobs introduced by each commit, each distinct blob read and scanned once
-        List<String> rawArgs = new ArrayList<>(List.of("log", "--reverse", "--format=%x00%H", "--raw", "--no-renames",
-                "--no-abbrev", "-z", "--diff-merges=first-parent", "--no-ext-diff", "--no-textconv"));
-        rawArgs.addAll(revs);
-        rawArgs.add("--");
-        Process raw = git.start(rawArgs);
-        raw.getOutputStream().close();
+        // 2. blobs introduced by each commit, each distinct blob read and scanned once (this git log starts now, so
+        // that it walks the trees while the messages are read; it waits on its pipe until step 2 reads it)
         try (CatFile cat = new CatFile(git); Pool pool = new Pool(options.threads())) {
             // messages go to the pool first
             for (int i = 0; i < messageFragments.size(); i++) {
