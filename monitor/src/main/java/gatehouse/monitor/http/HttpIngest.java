@@ -207,6 +207,10 @@ public final class HttpIngest implements Feed {
             } catch (NotGzip e) {
                 answer(x, 400, name + ":1:1: error: Content-Encoding is gzip but the body is not gzip", false);
                 return;
+            } catch (IOException e) {
+                sink.warn("http", name + ": cannot read the spooled body: " + e.getMessage());
+                answer(x, 500, "cannot read the spooled body: " + e.getMessage(), false);
+                return;
             }
             if (check.end() != BatchReader.End.COMPLETE) {
                 answer(x, 400, check.problem().headline() + " (nothing of this request was counted)", false);

@@ -65,13 +65,16 @@ public final class BatchReader {
      * @throws IOException when the stream cannot be read at all (not for bad or cut-short content)
      */
     public static Outcome read(String name, InputStream raw, long skip, Set<String> keep, Predicate<Event> sink) throws IOException {
-        Counting decoded = new Counting(decode(raw));
+        Counting decoded;
         long records = 0;
         RecordReader reader;
         try {
+            decoded = new Counting(decode(raw));
             reader = new RecordReader(name, decoded, MAPPER, keep);
-        } catch (EOFException | ZipException e) {
+        } catch (EOFException e) {
             return new Outcome(0, End.PARTIAL, problem(name, null, "gzip stream is truncated: " + e.getMessage()));
+        } catch (ZipException e) {
+            return new Outcome(0, End.MALFORMED, problem(name, null, "gzip stream is corrupt: " + e.getMessage()));
         }
         try (reader) {
             while (true) {
