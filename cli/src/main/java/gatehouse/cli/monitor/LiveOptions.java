@@ -98,9 +98,11 @@ final class LiveOptions {
                     "e.g. --input AWSLogs/ --follow");
         }
         feeds.addAll(endpoints);
+        List<java.net.URI> urls = new ArrayList<>();
         for (HttpIngest h : endpoints) {
             try {
-                err.println("gatehouse: listening on " + h.bind() + " (POST CloudTrail records; Ctrl-C to stop)");
+                urls.add(h.bind());
+                err.println("gatehouse: listening on " + urls.getLast() + " (POST CloudTrail records; Ctrl-C to stop)");
             } catch (IOException e) {
                 endpoints.forEach(HttpIngest::close);
                 throw new InputException(Diagnostic.of("input_io_error", SourceSpan.at("--input", 1, 1),
@@ -123,18 +125,37 @@ final class LiveOptions {
         }, "gatehouse-monitor-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         List<Diagnostic> problems = new ArrayList<>();
-        MonitorRunner.Summary s;
         try {
-            s = runner.runLive(feeds, idle, String.join("\n", inputs), d -> {
+            MonitorRunner.Summary s = runner.runLive(feeds, idle, String.join("\n", inputs), d -> {
                 synchronized (problems) {
                     problems.add(d);
                 }
                 err.print(d.render());
             });
+            if (follower != null) {
+                err.println("gatehouse: followed " + paths.size() + (paths.size() == 1 ? " path" : " paths") + ": "
+                        + follower.filesRead() + " files read");
+            }
+            for (int i = 0; i < endpoints.size(); i++) {
+                HttpIngest.Stats st = endpoints.get(i).stats();
+                err.println("gatehouse: " + urls.get(i) + ": " + st.accepted() + " requests accepted (" + st.events()
+                        + " events), " + st.refused() + " refused");
+            }
+            for (String a : s.resetAlarms()) {
+                err.println("gatehouse: warning: alarm " + a + " changed since its state was stored; it starts afresh");
+            }
+            if (json) {
+                out.println(RunCommand.summaryJson(s, scope));
+            } else {
+                RunCommand.printSummary(out, s, scope);
+            }
+            out.flush();
+            return problems.isEmpty() ? ExitCode.OK.code : ExitCode.INPUT_ERROR.code;
         } catch (UncheckedIOException e) {
             throw new InputException(Diagnostic.of("input_io_error", SourceSpan.at("--input", 1, 1),
-                    "cannot listen: " + e.getCause().getMessage(), "is another process on that port? pick another, or 0 for any"));
+                    "cannot start: " + e.getCause().getMessage(), "check the inputs"));
         } finally {
+            // after the summary is printed: a shutdown hook waiting for this lets the process end only then
             done.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -142,24 +163,6 @@ final class LiveOptions {
                 // already shutting down: the hook is running and waits for the latch released above
             }
         }
-        if (follower != null) {
-            err.println("gatehouse: followed " + paths.size() + (paths.size() == 1 ? " path" : " paths") + ": "
-                    + follower.filesRead() + " files read");
-        }
-        for (HttpIngest h : endpoints) {
-            HttpIngest.Stats st = h.stats();
-            err.println("gatehouse: " + h.uri() + ": " + st.accepted() + " requests accepted (" + st.events() + " events), "
-                    + st.refused() + " refused");
-        }
-        for (String a : s.resetAlarms()) {
-            err.println("gatehouse: warning: alarm " + a + " changed since its state was stored; it starts afresh");
-        }
-        if (json) {
-            out.println(RunCommand.summaryJson(s, scope));
-        } else {
-            RunCommand.printSummary(out, s, scope);
-        }
-        return problems.isEmpty() ? ExitCode.OK.code : ExitCode.INPUT_ERROR.code;
     }
 
     private HttpIngest endpoint(String url) {
@@ -173,7 +176,7 @@ final class LiveOptions {
         try {
             return new HttpIngest(new HttpIngest.Settings(e, allowRemote, secret, size(maxBody), 4));
         } catch (IllegalArgumentException ex) {
-            throw RunCommand.usage(allowRemote ? "--http-token-file" : "--http-allow-remote", ex.getMessage(),
+            throw RunCommand.usage(allowRemote ? "--http-token-file" : "--input", ex.getMessage(),
                     allowRemote ? "give --http-token-file FILE or $" + TOKEN_ENV
                             : "use 127.0.0.1 or [::1]; --http-allow-remote with --http-token-file accepts other senders");
         }
