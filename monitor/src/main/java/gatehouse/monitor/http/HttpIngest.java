@@ -208,7 +208,6 @@ public final class HttpIngest implements Feed {
                 answer(x, 400, name + ":1:1: error: Content-Encoding is gzip but the body is not gzip", false);
                 return;
             } catch (IOException e) {
-                sink.warn("http", name + ": cannot read the spooled body: " + e.getMessage());
                 answer(x, 500, "cannot read the spooled body: " + e.getMessage(), false);
                 return;
             }
@@ -240,13 +239,11 @@ public final class HttpIngest implements Feed {
             x.sendResponseHeaders(202, json.length);
             x.getResponseBody().write(json);
         } catch (IOException e) {
-            refused.incrementAndGet(); // the sender went away, or the spool could not be written
-            if (spool == null || !(e instanceof java.net.SocketException)) {
-                sink.warn("http", "a request failed: " + e.getMessage());
-            }
+            // the sender went away mid-body, or the spool could not be written: nothing of the request was counted
+            refused.incrementAndGet();
+            sink.warn("http", "a request from " + x.getRemoteAddress() + " failed: " + e.getMessage());
         } catch (RuntimeException e) {
-            sink.warn("http", "a request failed: " + e);
-            answer(x, 500, "internal error: " + e.getClass().getSimpleName(), true);
+            answer(x, 500, "internal error: " + e, true);
         } finally {
             if (spool != null) {
                 Files.deleteIfExists(spool);
@@ -256,6 +253,11 @@ public final class HttpIngest implements Feed {
 
     private void answer(HttpExchange x, int status, String message, boolean close) {
         refused.incrementAndGet();
+        Sink s = sink;
+        if (s != null && status != 503) {
+            s.warn("http", x.getRequestMethod() + " " + x.getRequestURI().getRawPath() + " from " + x.getRemoteAddress() + ": "
+                    + status + " " + message.replace('\n', ' '));
+        }
         byte[] b = (message.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             x.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
