@@ -230,6 +230,11 @@ public final class HttpIngest implements Feed {
                 answer(x, 503, "the monitor run is stopping", false);
                 return;
             }
+            if (r.read().end() != BatchReader.End.COMPLETE) {
+                // the spooled body was checked, so only a failing disk gets here
+                answer(x, 500, "the body could not be read back: " + r.events() + " of its events were counted", false);
+                return;
+            }
             accepted.incrementAndGet();
             events.addAndGet(r.events());
             byte[] json = (JSON.createObjectNode().put("request", name).put("records", r.read().records())

@@ -62,6 +62,7 @@ final class LiveRun implements Feed.Sink {
     private volatile boolean stopping;
     private boolean closed; // guarded by gate: no more submissions
     private volatile long lastActivityNanos = System.nanoTime();
+    private long lastCheckpointNanos = System.nanoTime();
 
     LiveRun(MonitorRunner runner, MonitorConfig config, MonitorRunner.Options options, Consumer<MonitorRunner.Warning> warnings,
             Consumer<Diagnostic> errors) {
@@ -121,7 +122,9 @@ final class LiveRun implements Feed.Sink {
         long duplicates;
         long late;
         long untimed;
-        int lateWarnings;
+        /** Records of the batch being read that {@link #records} already includes (a checkpoint inside it). */
+        long batchRecordsCounted;
+        long lateWarnings;
 
         Counting(AlarmEngine engine, List<MetricFilter> filters, List<Transition> pending) {
             this.engine = engine;
@@ -169,7 +172,6 @@ final class LiveRun implements Feed.Sink {
                 started.add(f);
             }
             long intervalNanos = options.checkpointInterval().toNanos();
-            long lastCheckpoint = System.nanoTime();
             long recordsAtCheckpoint = 0;
             boolean dirty = false;
             lastActivityNanos = System.nanoTime();
@@ -182,15 +184,15 @@ final class LiveRun implements Feed.Sink {
                     break;
                 }
                 if (j != null) {
-                    process(j, c);
+                    process(j, c, state, audit, inputsKey, uncommitted);
                     uncommitted.add(j);
                     dirty = true;
                 }
                 long now = System.nanoTime();
-                boolean due = now - lastCheckpoint >= intervalNanos || c.records - recordsAtCheckpoint >= options.checkpointEvery();
+                boolean due = now - lastCheckpointNanos >= intervalNanos
+                        || c.records - recordsAtCheckpoint >= options.checkpointEvery();
                 if (dirty && (due || queue.isEmpty())) {
                     checkpoint(state, audit, c, inputsKey, uncommitted);
-                    lastCheckpoint = now;
                     recordsAtCheckpoint = c.records;
                     dirty = false;
                 }
@@ -208,7 +210,7 @@ final class LiveRun implements Feed.Sink {
                 if (j.batch.resumable()) {
                     j.result.completeExceptionally(new RejectedExecutionException("the monitor run is stopping"));
                 } else {
-                    process(j, c);
+                    process(j, c, state, audit, inputsKey, uncommitted);
                     uncommitted.add(j);
                 }
             }
@@ -241,33 +243,67 @@ final class LiveRun implements Feed.Sink {
                 MonitorRunner.watermark(engine), reset, saved != null);
     }
 
-    /** Reads one batch through the filters into the engine; its result waits for the next checkpoint. */
-    private void process(Job j, Counting c) {
+    /** A checkpoint that failed inside a batch, carried out of the reader. */
+    private static final class CheckpointFailed extends RuntimeException {
+        CheckpointFailed(SQLException cause) {
+            super(cause);
+        }
+    }
+
+    /**
+     * Reads one batch through the filters into the engine; its result waits for the next checkpoint. Inside a long
+     * file, checkpoints come as between batches (the file marked as read up to there), so alarms fire and progress
+     * survives a crash without waiting for the file's end; never inside a request body (it counts all or nothing).
+     */
+    private void process(Job j, Counting c, StateStore state, AuditLog audit, String inputsKey, List<Job> uncommitted)
+            throws SQLException {
         Batch b = j.batch;
-        long[] n = new long[6]; // events, matched, duplicates, late, untimed, (unused)
+        long[] n = new long[5]; // events, matched, duplicates, late, untimed
+        long intervalNanos = options.checkpointInterval().toNanos();
         BatchReader.Outcome o;
+        boolean ioFailed = false;
         try (InputStream in = b.source().open()) {
             o = BatchReader.read(b.name(), in, b.skip(), c.keep, e -> {
                 count(e, c, n);
+                if (b.resumable() && (n[0] & 1023) == 0 && System.nanoTime() - lastCheckpointNanos >= intervalNanos) {
+                    FileMark f = b.file();
+                    c.marks.put(f.path(), new FileMark(f.path(), f.size(), f.mtimeMs(), b.skip() + n[0], FileMark.Status.READING));
+                    c.records += n[0] - c.batchRecordsCounted;
+                    c.batchRecordsCounted = n[0];
+                    try {
+                        checkpoint(state, audit, c, inputsKey, uncommitted);
+                    } catch (SQLException ex) {
+                        throw new CheckpointFailed(ex);
+                    }
+                }
                 return !(stopping && b.resumable());
             });
+        } catch (CheckpointFailed e) {
+            throw (SQLException) e.getCause();
         } catch (IOException e) {
+            // cannot open, or a read failed part-way: what was counted stays counted, and is marked as read
+            ioFailed = true;
             Diagnostic d = Diagnostic.of("input_io_error", null, "cannot read " + b.name() + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), "check the path and its permissions");
-            o = new BatchReader.Outcome(b.skip(), BatchReader.End.MALFORMED, d);
+            o = new BatchReader.Outcome(b.skip() + n[0], BatchReader.End.MALFORMED, d);
         }
-        c.records += o.records() - Math.min(o.records(), b.skip());
+        c.records += o.records() - Math.min(o.records(), b.skip()) - c.batchRecordsCounted;
+        c.batchRecordsCounted = 0;
         c.skipped += Math.min(o.records(), b.skip());
         FileMark mark = null;
         if (b.file() != null) {
             FileMark.Status status = switch (o.end()) {
-                case COMPLETE, MALFORMED -> FileMark.Status.DONE;
+                case COMPLETE -> FileMark.Status.DONE;
+                case MALFORMED -> ioFailed && n[0] > 0 ? FileMark.Status.PARTIAL : FileMark.Status.DONE;
                 case PARTIAL -> FileMark.Status.PARTIAL;
                 case STOPPED -> FileMark.Status.READING;
             };
             mark = new FileMark(b.file().path(), b.file().size(), b.file().mtimeMs(), Math.max(o.records(), b.skip()), status);
             c.marks.put(mark.path(), mark);
-            if (o.end() == BatchReader.End.MALFORMED && o.problem() != null) {
+            if (ioFailed) {
+                warnings.accept(new MonitorRunner.Warning(b.name(), o.problem().message() + "; " + n[0]
+                        + " records were read, the rest is read when the file changes"));
+            } else if (o.end() == BatchReader.End.MALFORMED && o.problem() != null) {
                 errors.accept(o.problem());
             } else if (o.end() == BatchReader.End.PARTIAL) {
                 warnings.accept(new MonitorRunner.Warning(b.name(), "the data ends inside a record (still being written, or a"
@@ -298,6 +334,9 @@ final class LiveRun implements Feed.Sink {
                 n[3]++;
                 if (c.lateWarnings++ < MAX_LATE_WARNINGS) {
                     warnings.accept(MonitorRunner.lateWarning(e, o, c.engine));
+                } else if (c.lateWarnings % 1000 == 0) {
+                    // a live run may go on for days: keep telling, sparingly
+                    warnings.accept(new MonitorRunner.Warning(null, c.lateWarnings + " late events so far were not counted"));
                 }
             }
         }
@@ -325,6 +364,7 @@ final class LiveRun implements Feed.Sink {
             j.result.complete(j.processed);
         }
         uncommitted.clear();
+        lastCheckpointNanos = System.nanoTime();
         runner.deliver(state, audit, committed);
     }
 }

@@ -84,13 +84,21 @@ class MonitorFollowTest {
         volatile Throwable failure;
 
         Live(Store store, boolean flush, Duration settle, java.util.function.Consumer<Live> onWarning) {
+            this(store, options(flush), settle, onWarning, null);
+        }
+
+        Live(Store store, MonitorRunner.Options options, Duration settle, java.util.function.Consumer<Live> onWarning,
+             gatehouse.monitor.alarm.AlarmListener listener) {
             this.store = store;
-            runner = new MonitorRunner(CisPack.load(MonitorConfig.BUILT_IN_ACTIONS), store, options(flush),
+            runner = new MonitorRunner(CisPack.load(MonitorConfig.BUILT_IN_ACTIONS), store, options,
                     Map.of("log", LogAction.factory(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false)),
                     w -> {
                         warnings.add(w);
                         onWarning.accept(this);
                     });
+            if (listener != null) {
+                runner.onEveryTransition(listener);
+            }
             follower = new DirectoryFollower(List.of(dir.resolve("AWSLogs")), Duration.ofMillis(50), settle);
             thread = Thread.ofPlatform().start(() -> {
                 try {
@@ -284,6 +292,27 @@ class MonitorFollowTest {
         assertThat(s2.skipped()).isEqualTo(3);
         assertThat(s2.events()).isEqualTo(records.size() + 4);
         assertSameOutcome(s2, batch());
+    }
+
+    @Test
+    void aLongFileIsCommittedAsItIsReadNotOnlyAtItsEnd() throws Exception {
+        Path d1 = day("20261202");
+        List<String> records = new ArrayList<>();
+        for (int i = 0; i < 6000; i++) {
+            records.add(i % 1000 == 1 ? failure("f" + i, i / 100) : benign("b" + i, i));
+        }
+        deliver(d1, name("20261202T1005Z", "a"), trail(records.toArray(String[]::new)));
+        Store store = store("g.db");
+        List<Long> readUpTo = new CopyOnWriteArrayList<>();
+        MonitorRunner.Options every = new MonitorRunner.Options("cis", Duration.ofMinutes(2), true, false, 100_000, Duration.ZERO);
+        // a transition is delivered right after the checkpoint that made it: what does the store say of the file then?
+        Live live = new Live(store, every, Duration.ZERO, l -> {}, t -> readUpTo.add(
+                countQuiet(store, "SELECT coalesce(max(records), -1) FROM monitor_files WHERE status = 'reading'")));
+        live.awaitDone(1);
+        MonitorRunner.Summary s = live.stop();
+        assertThat(readUpTo).isNotEmpty().anySatisfy(n -> assertThat(n).isBetween(1L, 5999L));
+        assertThat(s.events()).isEqualTo(6000);
+        assertSameOutcome(s, batch());
     }
 
     static long count(Store store, String sql) throws Exception {
