@@ -1,12 +1,11 @@
 package gatehouse.monitor.ingest;
 
-import gatehouse.core.Diagnostic;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
+import java.nio.file.LinkOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,10 +36,17 @@ import java.util.concurrent.TimeUnit;
  * restart neither reads a file again nor misses one. A file whose data ended inside a record (still being written
  * after all, or a truncated gzip) keeps the records read and is read on from there once it changes; so is a file
  * that grows later (appended JSON lines). Polling is used rather than a file-system watch service, which misses
- * events on network and container file systems; a walk costs a directory listing per folder and one
- * {@code stat} per file.
+ * events on network and container file systems. A scan costs one {@code stat} per folder, a listing of the folders
+ * that changed, and a {@code stat} of the files still worth a look; every {@link #FULL_WALK_EVERY} scans, everything
+ * is listed again. Not thread-safe: one thread scans.
  */
 public final class DirectoryFollower implements Feed {
+    /** Every this many scans, every directory is listed again, changed or not. */
+    static final int FULL_WALK_EVERY = 60;
+    /** Files modified this recently are checked at every scan even in an unchanged directory. */
+    private static final long RECENT_MS = 10 * 60_000;
+    /** Modification times may be this coarse (FAT: 2 s): a directory listed sooner after its time is listed again. */
+    private static final long COARSE_TIME_MS = 2_000;
     private static final List<String> TEMPORARY = List.of(".tmp", ".part", ".partial", ".crdownload", ".filepart", "._copying_", "~");
 
     private final List<Path> roots;
@@ -48,7 +54,9 @@ public final class DirectoryFollower implements Feed {
     private final Duration settle;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Map<String, FileMark> marks = new HashMap<>();
-    private final Set<String> warnedMissing = new HashSet<>();
+    private final Set<String> problems = new HashSet<>();
+    private final Map<Path, Listing> listings = new HashMap<>();
+    private long scanNumber;
     private Thread thread;
     private volatile long scans;
     private volatile long filesRead;
@@ -102,8 +110,7 @@ public final class DirectoryFollower implements Feed {
                         return; // the run is stopping
                     }
                     if (r.mark() != null) {
-                        marks.put(r.mark().path(), r.mark());
-                        filesRead++;
+                        recorded(r.mark());
                     }
                 }
                 scans++;
@@ -116,50 +123,41 @@ public final class DirectoryFollower implements Feed {
         }
     }
 
+    /** Notes how far the run read a file (as it committed it). */
+    void recorded(FileMark mark) {
+        marks.put(mark.path(), mark);
+        filesRead++;
+    }
+
+    /**
+     * What a directory held when it was last listed: its modification time then, its subdirectories, and the files
+     * still worth a look (not yet read, not read to their end, or modified recently enough that they may grow).
+     */
+    private record Listing(long mtimeMs, long listedAtMs, List<Path> subdirs, List<Path> watched) {}
+
     /** The files to read now, in delivery order. */
     List<Batch> scan(Sink sink) {
-        long settledBefore = System.currentTimeMillis() - settle.toMillis();
+        long now = System.currentTimeMillis();
+        long settledBefore = now - settle.toMillis();
+        boolean full = scanNumber++ % FULL_WALK_EVERY == 0;
         List<FileMark> ready = new ArrayList<>();
         for (Path root : roots) {
             try {
-                Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                        String n = dir.getFileName() == null ? "" : dir.getFileName().toString();
-                        return !dir.equals(root) && (n.startsWith(".") || n.equals("CloudTrail-Digest"))
-                                ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        if (!attrs.isRegularFile() || (!file.equals(root) && skipped(file.getFileName().toString()))) {
-                            return FileVisitResult.CONTINUE;
-                        }
-                        long mtime = attrs.lastModifiedTime().toMillis();
-                        String path = file.toString();
-                        FileMark m = marks.get(path);
-                        boolean resume = m != null && m.status() == FileMark.Status.READING && m.unchanged(attrs.size(), mtime);
-                        if (!resume && (mtime > settledBefore || (m != null && m.unchanged(attrs.size(), mtime)))) {
-                            return FileVisitResult.CONTINUE;
-                        }
-                        ready.add(new FileMark(path, attrs.size(), mtime, m == null ? 0 : m.records(), FileMark.Status.READING));
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult visitFileFailed(Path file, IOException e) {
-                        // a file renamed or removed between the listing and its stat: the next scan sees the new name
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
-                warnedMissing.remove(root.toString());
+                BasicFileAttributes a = Files.readAttributes(root, BasicFileAttributes.class); // follows a link at the root
+                if (a.isDirectory()) {
+                    walk(root, full, now, settledBefore, ready);
+                } else if (a.isRegularFile()) {
+                    consider(root, a, settledBefore, ready);
+                }
+                problems.remove(root.toString());
             } catch (NoSuchFileException e) {
-                if (warnedMissing.add(root.toString())) {
+                if (problems.add(root.toString())) {
                     sink.warn(root.toString(), "does not exist (yet); it is looked for again every " + display(poll));
                 }
             } catch (IOException e) {
-                sink.error(Diagnostic.of("input_io_error", null, "cannot list " + root + ": " + e.getMessage(),
-                        "check the path and its permissions"));
+                if (problems.add(root.toString())) {
+                    sink.warn(root.toString(), "cannot be listed (" + e.getMessage() + "); it is tried again every " + display(poll));
+                }
             }
         }
         ready.sort(Comparator.comparing((FileMark f) -> EventSource.deliveryTime(Path.of(f.path()).getFileName().toString()))
@@ -170,6 +168,90 @@ public final class DirectoryFollower implements Feed {
             out.add(new Batch(f.path(), () -> Files.newInputStream(p), f.records(), f));
         }
         return out;
+    }
+
+    /**
+     * Looks through {@code dir}. A directory whose modification time has not changed since it was listed (and was
+     * listed well after that time, for file systems with coarse times) gained, lost and renamed no entry: its
+     * listing is reused, and only the files in it still worth a look are checked. Every {@link #FULL_WALK_EVERY}
+     * scans, everything is listed again (a file that grows long after it was read is noticed then).
+     */
+    private void walk(Path dir, boolean full, long now, long settledBefore, List<FileMark> ready) throws IOException {
+        BasicFileAttributes da = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        long mtime = da.lastModifiedTime().toMillis();
+        Listing l = listings.get(dir);
+        if (!full && l != null && l.mtimeMs() == mtime && l.listedAtMs() - mtime > COARSE_TIME_MS) {
+            List<Path> still = new ArrayList<>(l.watched().size());
+            for (Path f : l.watched()) {
+                try {
+                    BasicFileAttributes fa = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    consider(f, fa, settledBefore, ready);
+                    if (worthWatching(f, fa, now)) {
+                        still.add(f);
+                    }
+                } catch (NoSuchFileException e) {
+                    // removed since (the directory's time will show it): nothing to read
+                }
+            }
+            listings.put(dir, new Listing(l.mtimeMs(), l.listedAtMs(), l.subdirs(), still));
+            for (Path sub : l.subdirs()) {
+                walkSub(sub, full, now, settledBefore, ready);
+            }
+            return;
+        }
+        List<Path> subdirs = new ArrayList<>();
+        List<Path> watched = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String n = p.getFileName().toString();
+                BasicFileAttributes fa;
+                try {
+                    fa = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    continue; // renamed or removed between the listing and its stat: the next scan sees the new name
+                }
+                if (fa.isDirectory()) {
+                    if (!n.startsWith(".") && !n.equals("CloudTrail-Digest")) {
+                        subdirs.add(p);
+                    }
+                } else if (fa.isRegularFile() && !skipped(n)) {
+                    consider(p, fa, settledBefore, ready);
+                    if (worthWatching(p, fa, now)) {
+                        watched.add(p);
+                    }
+                }
+            }
+        }
+        listings.put(dir, new Listing(mtime, now, List.copyOf(subdirs), watched));
+        for (Path sub : subdirs) {
+            walkSub(sub, full, now, settledBefore, ready);
+        }
+    }
+
+    private void walkSub(Path sub, boolean full, long now, long settledBefore, List<FileMark> ready) throws IOException {
+        try {
+            walk(sub, full, now, settledBefore, ready);
+        } catch (NoSuchFileException e) {
+            listings.remove(sub); // removed since its parent was listed
+        }
+    }
+
+    /** Adds {@code file} to {@code ready} when it is new or changed since it was read, and has settled. */
+    private void consider(Path file, BasicFileAttributes attrs, long settledBefore, List<FileMark> ready) {
+        long mtime = attrs.lastModifiedTime().toMillis();
+        String path = file.toString();
+        FileMark m = marks.get(path);
+        boolean resume = m != null && m.status() == FileMark.Status.READING && m.unchanged(attrs.size(), mtime);
+        if (!resume && (mtime > settledBefore || (m != null && m.unchanged(attrs.size(), mtime)))) {
+            return;
+        }
+        ready.add(new FileMark(path, attrs.size(), mtime, m == null ? 0 : m.records(), FileMark.Status.READING));
+    }
+
+    /** A file not read to its end yet, or modified recently enough that it may still grow. */
+    private boolean worthWatching(Path file, BasicFileAttributes attrs, long now) {
+        FileMark m = marks.get(file.toString());
+        return m == null || m.status() != FileMark.Status.DONE || attrs.lastModifiedTime().toMillis() > now - RECENT_MS;
     }
 
     static boolean skipped(String name) {
