@@ -105,7 +105,7 @@ final class RunCommand implements Callable<Integer> {
     int checkpointEvery;
 
     @Option(names = "--idle-stop", paramLabel = "DUR",
-            description = "Kafka, --follow and HTTP inputs: stop (flush, commit) once no input arrived for DUR, e.g. 30s (default: run until interrupted)")
+            description = "Kafka, --follow and HTTP inputs: stop cleanly (commit; with --flush, evaluate the open periods) once no input arrived for DUR, e.g. 30s (default: run until interrupted)")
     String idleStop;
 
     @picocli.CommandLine.Mixin
