@@ -61,6 +61,7 @@ public final class HttpIngest implements Feed {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong events = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private HttpServer server;
     private ExecutorService executor;
     private volatile Sink sink;
@@ -153,7 +154,21 @@ public final class HttpIngest implements Feed {
         return new Stats(accepted.get(), refused.get(), events.get());
     }
 
+    @Override
+    public boolean busy() {
+        return inFlight.get() > 0;
+    }
+
     private void handle(HttpExchange x) throws IOException {
+        inFlight.incrementAndGet();
+        try {
+            handleCounted(x);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void handleCounted(HttpExchange x) throws IOException {
         Path spool = null;
         try (x) {
             if (!x.getRequestURI().getRawPath().equals(settings.endpoint().path())) {

@@ -59,6 +59,8 @@ public final class DirectoryFollower implements Feed {
     private long scanNumber;
     private Thread thread;
     private volatile long scans;
+    /** True from the start until the first scan's files are read, then during each scan and its reads. */
+    private volatile boolean busy = true;
     private volatile long filesRead;
 
     /**
@@ -84,6 +86,11 @@ public final class DirectoryFollower implements Feed {
         thread = Thread.ofPlatform().daemon().name("gatehouse-monitor-follow").start(() -> loop(sink));
     }
 
+    @Override
+    public boolean busy() {
+        return busy;
+    }
+
     /** Scans done so far (each walks every root once). */
     public long scans() {
         return scans;
@@ -97,6 +104,7 @@ public final class DirectoryFollower implements Feed {
     private void loop(Sink sink) {
         try {
             while (closed.getCount() > 0) {
+                busy = true;
                 List<Batch> ready = scan(sink);
                 List<CompletableFuture<Batch.Result>> submitted = new ArrayList<>();
                 for (Batch b : ready) {
@@ -114,12 +122,18 @@ public final class DirectoryFollower implements Feed {
                     }
                 }
                 scans++;
+                busy = false;
                 if (closed.await(poll.toMillis(), TimeUnit.MILLISECONDS)) {
                     return;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            sink.error(gatehouse.core.Diagnostic.of("internal_error", null, "following " + roots + " stopped: " + e,
+                    "rerun with --debug, and report it"));
+        } finally {
+            busy = false;
         }
     }
 

@@ -13,6 +13,14 @@ public interface Feed extends AutoCloseable {
     /** Starts producing into {@code sink}; returns once the feed is ready (e.g. its socket is bound). */
     void start(Sink sink) throws IOException;
 
+    /**
+     * Whether the feed is at work on something that may yet become a batch (a scan, a request being received): an
+     * idle stop waits while it is. Thread-safe.
+     */
+    default boolean busy() {
+        return false;
+    }
+
     /** Stops producing, waits for the feed's threads, releases what it holds. Idempotent. */
     @Override
     void close();

@@ -196,8 +196,12 @@ final class LiveRun implements Feed.Sink {
                     recordsAtCheckpoint = c.records;
                     dirty = false;
                 }
-                if (idleStop != null && queue.isEmpty() && now - lastActivityNanos >= idleStop.toNanos()) {
-                    stopping = true;
+                if (idleStop != null && queue.isEmpty()) {
+                    if (started.stream().anyMatch(Feed::busy)) {
+                        lastActivityNanos = now;
+                    } else if (now - lastActivityNanos >= idleStop.toNanos()) {
+                        stopping = true;
+                    }
                 }
             }
             // stopping: take no more; finish the request bodies already accepted, leave files for the next start

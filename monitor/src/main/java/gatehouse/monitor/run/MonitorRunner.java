@@ -62,6 +62,7 @@ public final class MonitorRunner {
     private final Consumer<Warning> warnings;
     private Runnable kafkaStop;
     private LiveRun live;
+    private boolean stopBeforeLive;
 
     /**
      * How a run behaves.
@@ -456,6 +457,8 @@ public final class MonitorRunner {
         }
         if (live != null) {
             live.stop();
+        } else if (kafkaStop == null) {
+            stopBeforeLive = true; // e.g. SIGTERM while the live run is still starting: it stops as soon as it has
         }
     }
 
@@ -477,6 +480,9 @@ public final class MonitorRunner {
         LiveRun run = new LiveRun(this, config, options, warnings, errors);
         synchronized (this) {
             live = run;
+            if (stopBeforeLive) {
+                run.stop();
+            }
         }
         try {
             return run.run(feeds, idleStop, "live\n" + description);
@@ -485,6 +491,7 @@ public final class MonitorRunner {
         } finally {
             synchronized (this) {
                 live = null;
+                stopBeforeLive = false;
             }
         }
     }
