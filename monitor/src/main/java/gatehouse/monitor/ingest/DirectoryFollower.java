@@ -174,6 +174,9 @@ public final class DirectoryFollower implements Feed {
                 }
             }
         }
+        // overlapping roots (a folder and a subfolder of it) find a file twice: read it once
+        Set<String> once = new HashSet<>();
+        ready.removeIf(f -> !once.add(f.path()));
         ready.sort(Comparator.comparing((FileMark f) -> EventSource.deliveryTime(Path.of(f.path()).getFileName().toString()))
                 .thenComparing(FileMark::path));
         List<Batch> out = new ArrayList<>(ready.size());

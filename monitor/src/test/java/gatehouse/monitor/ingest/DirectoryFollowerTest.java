@@ -120,6 +120,16 @@ class DirectoryFollowerTest {
     }
 
     @Test
+    void overlappingRootsFindAFileOnce() throws Exception {
+        file("logs/2026/12/02/a.json", OLD);
+        DirectoryFollower f = new DirectoryFollower(List.of(dir.resolve("logs"), dir.resolve("logs/2026"),
+                dir.resolve("logs/2026/12/02/a.json")), Duration.ofHours(1), Duration.ZERO);
+        f.start(sink);
+        f.close();
+        assertThat(names(f.scan(sink))).containsExactly("a.json");
+    }
+
+    @Test
     void aMissingRootIsWaitedFor() throws Exception {
         DirectoryFollower f = new DirectoryFollower(List.of(dir.resolve("later")), Duration.ofHours(1), Duration.ZERO);
         f.start(sink);
