@@ -58,6 +58,7 @@ public final class DirectoryFollower implements Feed {
     private final Map<Path, Listing> listings = new HashMap<>();
     private long scanNumber;
     private Thread thread;
+    private Sink sink;
     private volatile long scans;
     /** True from the start until the first scan's files are read, then during each scan and its reads. */
     private volatile boolean busy = true;
@@ -82,6 +83,7 @@ public final class DirectoryFollower implements Feed {
 
     @Override
     public void start(Sink sink) {
+        this.sink = sink;
         marks.putAll(sink.files());
         thread = Thread.ofPlatform().daemon().name("gatehouse-monitor-follow").start(() -> loop(sink));
     }
@@ -262,7 +264,16 @@ public final class DirectoryFollower implements Feed {
         if (!resume && (mtime > settledBefore || (m != null && m.unchanged(attrs.size(), mtime)))) {
             return;
         }
-        ready.add(new FileMark(path, attrs.size(), mtime, m == null ? 0 : m.records(), FileMark.Status.READING));
+        long skip = m == null ? 0 : m.records();
+        if (m != null && attrs.size() < m.size()) {
+            // replaced or truncated (a rotated log): its records are not the ones counted, so read it from the start
+            skip = 0;
+            if (sink != null) {
+                sink.warn(path, "is smaller than when it was read (" + attrs.size() + " < " + m.size() + " bytes): replaced or"
+                        + " truncated, so it is read again from its start (repeated event ids still count once)");
+            }
+        }
+        ready.add(new FileMark(path, attrs.size(), mtime, skip, FileMark.Status.READING));
     }
 
     /** A file not read to its end yet, or modified recently enough that it may still grow. */

@@ -130,6 +130,19 @@ class DirectoryFollowerTest {
     }
 
     @Test
+    void aFileThatShrankIsReadFromItsStart() throws Exception {
+        Path a = file("logs/app.jsonl", OLD);
+        Files.writeString(a, "{}\n{}\n{}\n");
+        Files.setLastModifiedTime(a, OLD);
+        DirectoryFollower f = follower(Duration.ZERO);
+        read(f, f.scan(sink));
+        Files.writeString(a, "{}\n");
+        Files.setLastModifiedTime(a, FileTime.from(Instant.parse("2026-02-01T00:00:00Z")));
+        assertThat(f.scan(sink)).singleElement().satisfies(b -> assertThat(b.skip()).isZero());
+        assertThat(warnings).singleElement().asString().contains("is smaller than when it was read");
+    }
+
+    @Test
     void aMissingRootIsWaitedFor() throws Exception {
         DirectoryFollower f = new DirectoryFollower(List.of(dir.resolve("later")), Duration.ofHours(1), Duration.ZERO);
         f.start(sink);
