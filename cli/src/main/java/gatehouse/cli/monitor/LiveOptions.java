@@ -188,7 +188,16 @@ final class LiveOptions {
         if (tokenFile != null) {
             from = tokenFile;
             try {
-                text = Files.readString(Context.resolve(tokenFile), StandardCharsets.UTF_8);
+                Path file = Context.resolve(tokenFile);
+                text = Files.readString(file, StandardCharsets.UTF_8);
+                if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+                    var perms = Files.getPosixFilePermissions(file);
+                    if (perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+                            || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+                        Context.err().println("gatehouse: warning: " + tokenFile + " can be read by other users, who could then"
+                                + " send events; chmod 600 it");
+                    }
+                }
             } catch (NoSuchFileException ex) {
                 throw new InputException(Diagnostic.of("input_io_error", SourceSpan.at(tokenFile, 1, 1), "no such file",
                         "check the path of --http-token-file"));

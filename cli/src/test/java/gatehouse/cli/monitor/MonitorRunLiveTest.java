@@ -101,7 +101,7 @@ class MonitorRunLiveTest {
     }
 
     @Test
-    void usageErrors() {
+    void usageErrors() throws Exception {
         String store = "jdbc:sqlite:" + dir.resolve("g.db");
         Run stdin = cli("monitor", "run", "--pack", "cis", "--input", "-", "--follow", "--store", store);
         assertThat(stdin.code()).isEqualTo(ExitCode.INPUT_ERROR.code);
@@ -117,9 +117,15 @@ class MonitorRunLiveTest {
         assertThat(idle.err()).contains("--idle-stop applies to Kafka, --follow and HTTP inputs only");
         Run noDir = cli("monitor", "run", "--pack", "cis", "--input", "http://127.0.0.1:0/events", "--input", "AWSLogs");
         assertThat(noDir.err()).contains("needs --follow");
+        Path shared = dir.resolve("shared.token");
+        Files.writeString(shared, "a-long-enough-shared-secret-0123456789\n");
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Run readable = cli("monitor", "run", "--pack", "cis", "--input", "http://0.0.0.0:0/events", "--http-token-file",
+                shared.toString());
+        assertThat(readable.err()).contains("shared.token can be read by other users").contains("not a loopback address");
         Run shortToken = cli("monitor", "run", "--pack", "cis", "--input", "http://127.0.0.1:0/events", "--http-token-file", "none.txt");
         assertThat(shortToken.err()).contains("none.txt:1:1: error: no such file");
-        for (Run r : List.of(stdin, remote, remoteNoSecret, size, idle, noDir, shortToken)) {
+        for (Run r : List.of(stdin, remote, remoteNoSecret, size, idle, noDir, readable, shortToken)) {
             assertThat(r.code()).isEqualTo(ExitCode.INPUT_ERROR.code);
             assertThat(r.err()).doesNotContain("Exception");
         }
@@ -130,6 +136,7 @@ class MonitorRunLiveTest {
         Path db = dir.resolve("g.db");
         Path token = dir.resolve("token.txt");
         Files.writeString(token, "a-long-enough-shared-secret-0123456789\n");
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Files.createDirectories(dir.resolve("AWSLogs"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "gatehouse.cli.Main", "monitor", "run", "--pack", "cis",
