@@ -58,6 +58,8 @@ import org.apache.kafka.common.KafkaException;
                 "  gatehouse monitor run --config alarms.yaml --input trail.json.gz --lateness 10m --format json",
                 "  zcat *.json.gz | gatehouse monitor run --pack cis --input -",
                 "  gatehouse monitor run --pack cis --input 'kafka://localhost:9092/cloudtrail?group=gatehouse-monitor'",
+                "  gatehouse monitor run --pack cis --input AWSLogs/ --follow --poll-interval 10s",
+                "  gatehouse monitor run --pack cis --input http://127.0.0.1:8514/events --http-token-file token.txt",
                 "", "Configuration format, semantics and the CIS pack: docs/alarms.md"})
 final class RunCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
@@ -74,7 +76,8 @@ final class RunCommand implements Callable<Integer> {
     Source source;
 
     @Option(names = "--input", paramLabel = "PATH", description = {"A CloudTrail file (gzip, JSON lines, EventBridge envelopes), a directory, or - for standard input; repeatable (default: -)",
-            "or one kafka://HOST:PORT/TOPIC?group=NAME: run as a member of that consumer group (docs/kafka.md)"})
+            "or one kafka://HOST:PORT/TOPIC?group=NAME: run as a member of that consumer group (docs/kafka.md)",
+            "or http://127.0.0.1:PORT/PATH: accept POSTed records there (loopback only by default; docs/alarms.md)"})
     List<String> inputs = new ArrayList<>();
 
     @Option(names = "--store", paramLabel = "URL",
@@ -102,8 +105,11 @@ final class RunCommand implements Callable<Integer> {
     int checkpointEvery;
 
     @Option(names = "--idle-stop", paramLabel = "DUR",
-            description = "Kafka input: stop (flush, commit, leave the group) once partitions were held and no record arrived for DUR, e.g. 30s (default: run until interrupted)")
+            description = "Kafka, --follow and HTTP inputs: stop cleanly (commit; with --flush, evaluate the open periods) once no input arrived for DUR, e.g. 30s (default: run until interrupted)")
     String idleStop;
+
+    @picocli.CommandLine.Mixin
+    LiveOptions live = new LiveOptions();
 
     @Override
     public Integer call() {
@@ -118,8 +124,11 @@ final class RunCommand implements Callable<Integer> {
             Duration late = duration(lateness, "--lateness");
             KafkaUrl kafka = kafkaInput();
             Duration idle = idleStop == null ? null : duration(idleStop, "--idle-stop");
-            if (idle != null && kafka == null) {
-                throw usage("--idle-stop", "--idle-stop applies to a Kafka input only", "a file input ends by itself");
+            if (kafka != null && live.follow) {
+                throw usage("--follow", "--follow applies to directories and files, not to a Kafka input", "a Kafka run follows its topic by itself");
+            }
+            if (idle != null && kafka == null && !live.active(inputs)) {
+                throw usage("--idle-stop", "--idle-stop applies to Kafka, --follow and HTTP inputs only", "a file input ends by itself");
             }
             if (checkpointEvery < 1) {
                 throw usage("--checkpoint-every", "must be at least 1", "e.g. --checkpoint-every 100000");
@@ -128,7 +137,7 @@ final class RunCommand implements Callable<Integer> {
             types.add("log");
             MonitorConfig config = config(types);
             List<String> in = inputs.isEmpty() || kafka != null ? List.of("-") : inputs.stream()
-                    .map(i -> i.equals("-") ? i : Context.resolve(i).toString()).toList();
+                    .map(i -> i.equals("-") || gatehouse.monitor.http.HttpEndpoint.isHttp(i) ? i : Context.resolve(i).toString()).toList();
             Store st = Store.open(Store.resolveUrl(store, System.getenv(), Store.projectRoot(Context.baseDir())), true);
             try (AlarmActions dispatched = new AlarmActions(st, System::getenv, Clock.systemUTC())) {
                 Map<String, ActionFactory> actions = new HashMap<>(dispatched.factories());
@@ -180,6 +189,11 @@ final class RunCommand implements Callable<Integer> {
         });
         if (kafka != null) {
             int code = runKafka(runner, kafka, idle, options.scope(), json, problems, out, err);
+            reportSuppressed(err, dispatched);
+            return code;
+        }
+        if (live.active(in)) {
+            int code = live.run(runner, in, idle, options.scope(), json, out, err);
             reportSuppressed(err, dispatched);
             return code;
         }
@@ -331,11 +345,11 @@ final class RunCommand implements Callable<Integer> {
         throw usage(flag, "'" + text + "' is not a duration", "e.g. 300s, 5m, 1h or PT5M");
     }
 
-    private static InputException usage(String flag, String message, String hint) {
+    static InputException usage(String flag, String message, String hint) {
         return new InputException(Diagnostic.of("usage", SourceSpan.at(flag, 1, 1), message, hint));
     }
 
-    private static void printSummary(PrintStream out, MonitorRunner.Summary s, String scope) {
+    static void printSummary(PrintStream out, MonitorRunner.Summary s, String scope) {
         out.println();
         out.printf(Locale.ROOT, "%d records read%s; state '%s': %d events, %d duplicates, %d late, %d without eventTime%n",
                 s.records(), s.skipped() > 0 ? " (" + s.skipped() + " skipped: already processed)" : "", scope, s.events(),
@@ -348,7 +362,7 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static String summaryJson(MonitorRunner.Summary s, String scope) {
+    static String summaryJson(MonitorRunner.Summary s, String scope) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode o = m.createObjectNode().put("type", "summary").put("schemaVersion", 1).put("state", scope)
                 .put("records", s.records()).put("skipped", s.skipped()).put("events", s.events())

@@ -153,6 +153,6 @@ class MonitorRunKafkaTest {
         Run idle = cli("monitor", "run", "--pack", "cis", "--input", "a.jsonl", "--idle-stop", "3s",
                 "--store", "jdbc:sqlite:" + dir.resolve("g.db"));
         assertThat(idle.code()).isEqualTo(ExitCode.INPUT_ERROR.code);
-        assertThat(idle.err()).startsWith("--idle-stop:1:1: error: --idle-stop applies to a Kafka input only");
+        assertThat(idle.err()).startsWith("--idle-stop:1:1: error: --idle-stop applies to Kafka, --follow and HTTP inputs only");
     }
 }

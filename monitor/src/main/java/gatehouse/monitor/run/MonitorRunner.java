@@ -10,6 +10,7 @@ import gatehouse.monitor.filter.MetricDatum;
 import gatehouse.monitor.filter.MetricFilter;
 import gatehouse.monitor.ingest.Event;
 import gatehouse.monitor.ingest.EventSource;
+import gatehouse.monitor.ingest.Feed;
 import gatehouse.monitor.kafka.KafkaEventSource;
 import gatehouse.monitor.kafka.KafkaUrl;
 import gatehouse.monitor.kafka.Partition;
@@ -60,6 +61,8 @@ public final class MonitorRunner {
     private final List<AlarmListener> everyTransition = new ArrayList<>();
     private final Consumer<Warning> warnings;
     private Runnable kafkaStop;
+    private LiveRun live;
+    private boolean stopBeforeLive;
 
     /**
      * How a run behaves.
@@ -271,7 +274,7 @@ public final class MonitorRunner {
         return keep;
     }
 
-    private static Instant watermark(AlarmEngine engine) {
+    static Instant watermark(AlarmEngine engine) {
         long w = engine.watermarkMs();
         return w == Long.MIN_VALUE ? null : Instant.ofEpochMilli(w);
     }
@@ -452,9 +455,52 @@ public final class MonitorRunner {
         if (kafkaStop != null) {
             kafkaStop.run();
         }
+        if (live != null) {
+            live.stop();
+        } else if (kafkaStop == null) {
+            stopBeforeLive = true; // e.g. SIGTERM while the live run is still starting: it stops as soon as it has
+        }
     }
 
-    private void deliver(StateStore state, AuditLog audit, List<Transition> transitions) throws SQLException {
+    /**
+     * Runs live over {@code feeds} (a followed directory, an HTTP endpoint: docs/alarms.md, "Live inputs") until
+     * {@link #stop()} is called or, when {@code idleStop} is given, no batch arrived for that long. Batches are
+     * processed one at a time on the calling thread through the same filters, de-duplication, alarms, store and
+     * actions as {@link #run}; each is committed (with how far each followed file was read) before its submitter
+     * hears back. At the stop, the request bodies already accepted are finished, a file being read is left where it
+     * is (the next start reads on from there), the open periods are evaluated when the options say {@code flush},
+     * and the state is committed.
+     *
+     * @param description the inputs as given (stored with the checkpoint)
+     * @param errors receives input problems of followed files ({@code file:line:col}); the run goes on after each
+     * @throws StoreException when the store cannot be read or written
+     * @throws java.io.UncheckedIOException when a feed cannot start (e.g. its port is taken)
+     */
+    public Summary runLive(List<Feed> feeds, Duration idleStop, String description, Consumer<Diagnostic> errors) {
+        LiveRun run = new LiveRun(this, config, options, warnings, errors);
+        synchronized (this) {
+            live = run;
+            if (stopBeforeLive) {
+                run.stop();
+            }
+        }
+        try {
+            return run.run(feeds, idleStop, "live\n" + description);
+        } catch (SQLException e) {
+            throw new StoreException("cannot keep the monitor state in " + store.displayUrl() + ": " + e.getMessage(), e, false);
+        } finally {
+            synchronized (this) {
+                live = null;
+                stopBeforeLive = false;
+            }
+        }
+    }
+
+    Store store() {
+        return store;
+    }
+
+    void deliver(StateStore state, AuditLog audit, List<Transition> transitions) throws SQLException {
         deliver(state, audit, transitions, options.scope());
     }
 

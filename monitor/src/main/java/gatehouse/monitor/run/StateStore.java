@@ -9,6 +9,7 @@ import gatehouse.monitor.alarm.AlarmEngine;
 import gatehouse.monitor.alarm.AlarmState;
 import gatehouse.monitor.alarm.Datapoint;
 import gatehouse.monitor.alarm.Transition;
+import gatehouse.monitor.ingest.FileMark;
 import gatehouse.store.Store;
 import gatehouse.store.StoreException;
 import java.sql.Connection;
@@ -107,7 +108,7 @@ final class StateStore implements AutoCloseable {
     /** Removes everything of the scope (a fresh start). */
     void reset() throws SQLException {
         inTransaction(() -> {
-            for (String t : List.of("monitor_checkpoints", "monitor_alarms", "monitor_seen", "monitor_transitions")) {
+            for (String t : List.of("monitor_checkpoints", "monitor_alarms", "monitor_seen", "monitor_transitions", "monitor_files")) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t + " WHERE scope = ?")) {
                     ps.setString(1, scope);
                     ps.executeUpdate();
@@ -122,7 +123,33 @@ final class StateStore implements AutoCloseable {
      */
     void checkpoint(String inputs, long position, AlarmEngine.Snapshot snap, Counters counters, Map<String, Long> newIds,
                     long pruneBefore, List<Transition> transitions) throws SQLException {
+        checkpoint(inputs, position, snap, counters, newIds, pruneBefore, transitions, Map.of());
+    }
+
+    /** {@link #checkpoint} that also records, in the same transaction, how far the followed files were read. */
+    void checkpoint(String inputs, long position, AlarmEngine.Snapshot snap, Counters counters, Map<String, Long> newIds,
+                    long pruneBefore, List<Transition> transitions, Map<String, FileMark> files) throws SQLException {
         inTransaction(() -> {
+            if (!files.isEmpty()) {
+                try (PreparedStatement del = c.prepareStatement("DELETE FROM monitor_files WHERE scope = ? AND path = ?");
+                     PreparedStatement ps = c.prepareStatement("INSERT INTO monitor_files (scope, path, size, mtime_ms, records,"
+                             + " status) VALUES (?,?,?,?,?,?)")) {
+                    for (FileMark f : files.values()) {
+                        del.setString(1, scope);
+                        del.setString(2, f.path());
+                        del.addBatch();
+                        ps.setString(1, scope);
+                        ps.setString(2, f.path());
+                        ps.setLong(3, f.size());
+                        ps.setLong(4, f.mtimeMs());
+                        ps.setLong(5, f.records());
+                        ps.setString(6, f.status().name().toLowerCase(java.util.Locale.ROOT));
+                        ps.addBatch();
+                    }
+                    del.executeBatch();
+                    ps.executeBatch();
+                }
+            }
             try (PreparedStatement del = c.prepareStatement("DELETE FROM monitor_checkpoints WHERE scope = ?")) {
                 del.setString(1, scope);
                 del.executeUpdate();
@@ -210,6 +237,22 @@ final class StateStore implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** How far each followed file was read, by path. */
+    Map<String, FileMark> files() throws SQLException {
+        Map<String, FileMark> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT path, size, mtime_ms, records, status FROM monitor_files WHERE scope = ?")) {
+            ps.setString(1, scope);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new FileMark(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                            FileMark.Status.valueOf(rs.getString(5).toUpperCase(java.util.Locale.ROOT))));
+                }
+            }
+        }
+        return out;
     }
 
     /** Transitions committed but whose actions have not run (the process stopped between the two), by seq. */
