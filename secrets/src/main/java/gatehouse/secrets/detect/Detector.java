@@ -172,6 +172,9 @@ public final class Detector {
                 if (m.end() == m.start()) {
                     return;
                 }
+                if (rule.generic() && !hasDigit(text, m.start(), m.end())) {
+                    return;                 // the secret, part of the match, has none either: no need for the groups
+                }
                 String secret = secretOf(rule, m);
                 if (secret.isEmpty()) {
                     return;
@@ -338,6 +341,15 @@ public final class Detector {
             }
         }
         return m.start();
+    }
+
+    private static boolean hasDigit(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (Character.isDigit(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasDigit(String s) {

@@ -206,15 +206,16 @@ public final class RegexScan {
     private static Match anchoredAt(Pattern pattern, Pattern afterOne, String text, char[] chars, int s, int limit) {
         // RE2/J reads its input through CharSequence.charAt, three times per character with the empty-width
         // context: a plain view of the text's characters costs one array load where a CharBuffer costs two calls
+        // a fresh matcher per attempt: the match may keep it for its groups, which RE2/J finds only when asked
         if (s == 0) {
             Matcher m = pattern.matcher(new Window(chars, 0, limit));
-            return m.lookingAt() ? of(text, m, 0, 0) : null;
+            return m.lookingAt() ? new Match(text, m, 0, 0) : null;
         }
         Matcher m = afterOne.matcher(new Window(chars, s - 1, limit));
         if (!m.lookingAt()) {
             return null;
         }
-        Match r = of(text, m, s - 1, 1);
+        Match r = new Match(text, m, s - 1, 1);
         return r.start() == s ? r : null;
     }
 
