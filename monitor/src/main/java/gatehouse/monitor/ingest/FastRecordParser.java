@@ -421,42 +421,49 @@ final class FastRecordParser extends UTF8StreamJsonParser {
 
     /** Checks and skips one value. */
     private void skip(int depth) {
-        byte x = peek();
-        switch (x) {
+        p = skipAt(b, p, lim, depth);
+    }
+
+    /**
+     * Checks the value at {@code buf[i]} and returns the index after it; positions are kept in locals here (the bulk
+     * of a record is skipped, and this is the loop that skips it).
+     */
+    private int skipAt(byte[] buf, int i, int end, int depth) {
+        if (i >= end) {
+            throw more();
+        }
+        switch (buf[i]) {
+            case '"' -> {
+                return skipString(buf, i, end);
+            }
             case '{' -> {
                 if (depth >= MAX_DEPTH) {
                     throw bail();
                 }
-                p++;
-                ws();
-                if (peek() == '}') {
-                    p++;
-                    return;
+                i = wsAt(buf, i + 1, end);
+                if (buf[i] == '}') {
+                    return i + 1;
                 }
                 while (true) {
-                    if (peek() != '"') {
+                    if (buf[i] != '"') {
                         throw bail();
                     }
-                    int ks = p;
-                    string();
-                    if (strEnd - ks > MAX_NAME) {
+                    int ks = i;
+                    i = skipString(buf, i, end);
+                    if (i - ks > MAX_NAME + 2) {
                         throw bail();
                     }
-                    ws();
-                    if (peek() != ':') {
+                    i = wsAt(buf, i, end);
+                    if (buf[i] != ':') {
                         throw bail();
                     }
-                    p++;
-                    ws();
-                    skip(depth + 1);
-                    ws();
-                    byte y = peek();
+                    i = skipAt(buf, wsAt(buf, i + 1, end), end, depth + 1);
+                    i = wsAt(buf, i, end);
+                    byte y = buf[i];
                     if (y == ',') {
-                        p++;
-                        ws();
+                        i = wsAt(buf, i + 1, end);
                     } else if (y == '}') {
-                        p++;
-                        return;
+                        return i + 1;
                     } else {
                         throw bail();
                     }
@@ -466,33 +473,125 @@ final class FastRecordParser extends UTF8StreamJsonParser {
                 if (depth >= MAX_DEPTH) {
                     throw bail();
                 }
-                p++;
-                ws();
-                if (peek() == ']') {
-                    p++;
-                    return;
+                i = wsAt(buf, i + 1, end);
+                if (buf[i] == ']') {
+                    return i + 1;
                 }
                 while (true) {
-                    skip(depth + 1);
-                    ws();
-                    byte y = peek();
+                    i = wsAt(buf, skipAt(buf, i, end, depth + 1), end);
+                    byte y = buf[i];
                     if (y == ',') {
-                        p++;
-                        ws();
+                        i = wsAt(buf, i + 1, end);
                     } else if (y == ']') {
-                        p++;
-                        return;
+                        return i + 1;
                     } else {
                         throw bail();
                     }
                 }
             }
-            case '"' -> string();
-            case 't' -> literal(TRUE);
-            case 'f' -> literal(FALSE);
-            case 'n' -> literal(NULL);
-            default -> number();
+            case 't' -> {
+                return literalAt(buf, i, end, TRUE);
+            }
+            case 'f' -> {
+                return literalAt(buf, i, end, FALSE);
+            }
+            case 'n' -> {
+                return literalAt(buf, i, end, NULL);
+            }
+            default -> {
+                return numberAt(buf, i, end);
+            }
         }
+    }
+
+    /**
+     * The index of the first byte at or after {@code i} that is not whitespace, counting lines as Jackson does; gives
+     * up for want of bytes when there is none, so the caller may read {@code buf} at the result.
+     */
+    private int wsAt(byte[] buf, int i, int end) {
+        while (true) {
+            if (i >= end) {
+                throw more();
+            }
+            byte c = buf[i];
+            if (c > ' ') {
+                return i;
+            }
+            if (c == ' ' || c == '\t') {
+                i++;
+            } else if (c == '\n') {
+                i++;
+                row++;
+                rowStart = i;
+            } else if (c == '\r') {
+                i++;
+                if (i < end && buf[i] == '\n') {
+                    i++;
+                } else if (i >= end) {
+                    throw more(); // whether a LF follows decides where the line starts
+                }
+                row++;
+                rowStart = i;
+            } else {
+                return i; // another control character: the caller sees it is not what it expects
+            }
+        }
+    }
+
+    /** The index after the string whose opening quote is at {@code i}, checked as {@link #string} checks it. */
+    private int skipString(byte[] buf, int i, int end) {
+        i++;
+        while (true) {
+            if (i + 8 <= end) {
+                long m = specials((long) LONGS.get(buf, i));
+                if (m == 0) {
+                    i += 8;
+                    continue;
+                }
+                i += Long.numberOfTrailingZeros(m) >>> 3;
+            } else if (i >= end) {
+                throw more();
+            }
+            int c = buf[i] & 0xff;
+            if (PLAIN[c]) {
+                i++;
+            } else if (c == '"') {
+                return i + 1;
+            } else if (c == '\\') {
+                if (i + 5 >= end) {
+                    throw more();
+                }
+                byte e = buf[i + 1];
+                if (e == 'u') {
+                    if (hex(buf[i + 2]) < 0 || hex(buf[i + 3]) < 0 || hex(buf[i + 4]) < 0 || hex(buf[i + 5]) < 0) {
+                        throw bail();
+                    }
+                    i += 6;
+                } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't') {
+                    i += 2;
+                } else {
+                    throw bail();
+                }
+            } else if (c < 0x80) {
+                throw bail(); // a control character or DEL
+            } else {
+                if (i + 4 >= end) {
+                    throw more();
+                }
+                i = utf8(buf, i, end, c);
+            }
+        }
+    }
+
+    private int literalAt(byte[] buf, int i, int end, byte[] word) {
+        int n = word.length;
+        if (i + n >= end) {
+            throw more(); // a value is followed by at least one byte in a record
+        }
+        if (!Arrays.equals(buf, i, i + n, word, 0, n)) {
+            throw bail();
+        }
+        return i + n;
     }
 
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
@@ -512,8 +611,12 @@ final class FastRecordParser extends UTF8StreamJsonParser {
 
     /** Checks a number ({@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?}) and moves past it. */
     private void number() {
-        byte[] buf = b;
-        int i = p;
+        p = numberAt(b, p, lim);
+    }
+
+    /** The index after the number at {@code buf[p0]}, checked as {@link #number} says. */
+    private int numberAt(byte[] buf, int p0, int lim) {
+        int i = p0;
         if (i < lim && buf[i] == '-') {
             i++;
         }
@@ -552,10 +655,10 @@ final class FastRecordParser extends UTF8StreamJsonParser {
                 throw i >= lim ? more() : bail();
             }
         }
-        if (i - p > MAX_NUMBER) {
+        if (i - p0 > MAX_NUMBER) {
             throw bail();
         }
-        p = i;
+        return i;
     }
 
     /**
