@@ -11,7 +11,9 @@
 # Usage: benchmarks/monitor.sh [SMALL_RECORDS] [LARGE_RECORDS]   (defaults 500000 and 2000000)
 # Environment: JAVA_HOME (default temurin 25), GATEHOUSE_SHARED (default ../shared), JAVA_OPTS (default
 # -Xmx256m -XX:+UseSerialGC: one event loop needs no parallel collector, and a fixed small heap shows that memory does
-# not grow with the input).
+# not grow with the input), RUNS (default 1): runs per size, one row each. On a machine shared with other work the CPU
+# time of the same run varies with the load (the load average before each run is printed): compare the least CPU time
+# of several runs, or runs at a similar load.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared="${GATEHOUSE_SHARED:-$root/../shared}"
@@ -19,6 +21,7 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 java_opts="${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/gatehouse-bench"
 small="${1:-500000}"
+runs="${RUNS:-1}"
 large="${2:-2000000}"
 mkdir -p "$cache"
 [ -x /usr/bin/time ] || { echo "monitor.sh: /usr/bin/time is needed (apt-get install time)" >&2; exit 2; }
@@ -32,13 +35,15 @@ fi
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load average $(cut -d' ' -f1-3 /proc/loadavg) (shared with other work)"
 echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); options: $java_opts"
-printf '%-10s %-8s %9s %9s %12s %14s %10s %12s\n' records size wall_s cpu_s events/s events/cpu-s peak_MB transitions
+printf '%-10s %-8s %9s %9s %12s %14s %10s %12s %6s\n' records size wall_s cpu_s events/s events/cpu-s peak_MB transitions load
 for n in "$small" "$large"; do
+ for ((run = 1; run <= runs; run++)); do
   input="$cache/cloudtrail-$n.json"
   if [ ! -f "$input" ]; then
     echo "generating $input ..." >&2
     python3 "$root/benchmarks/gen_cloudtrail.py" "$shared" "$input" "$n"
   fi
+  load=$(cut -d' ' -f1 /proc/loadavg)
   work=$(mktemp -d)
   /usr/bin/time -v -o "$work/time.txt" "$JAVA_HOME/bin/java" $java_opts -jar "$jar" monitor run --pack cis \
     --input "$input" --store "jdbc:sqlite:$work/bench.db" --flush >"$work/out.txt" 2>"$work/err.txt" \
@@ -50,7 +55,8 @@ for n in "$small" "$large"; do
   events=$(awk '/records read/{print $1; exit}' "$work/out.txt")
   trans=$(awk '/^transitions:/{print $2; exit}' "$work/out.txt")
   size=$(du -h "$input" | cut -f1)
-  awk -v n="$events" -v size="$size" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" -v t="$trans" 'BEGIN {
-    cpu = u + s; printf "%-10d %-8s %9.1f %9.1f %12.0f %14.0f %10.0f %12d\n", n, size, w, cpu, n / w, n / cpu, r / 1024, t }'
+  awk -v n="$events" -v size="$size" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" -v t="$trans" -v l="$load" 'BEGIN {
+    cpu = u + s; printf "%-10d %-8s %9.1f %9.1f %12.0f %14.0f %10.0f %12d %6s\n", n, size, w, cpu, n / w, n / cpu, r / 1024, t, l }'
   rm -rf "$work"
+ done
 done

@@ -33,6 +33,7 @@ public final class FilterPattern {
     private final Matchers.Matcher matcher;
     private final List<String> fields;
     private final java.util.Set<String> roots;
+    private final List<List<Object>> paths;
 
     private FilterPattern(String text, Parser.Parsed p) {
         this.text = text;
@@ -44,6 +45,33 @@ public final class FilterPattern {
             case JSON -> p.roots();
             case TERMS, DELIMITED -> null;
         };
+        this.paths = switch (p.kind()) {
+            case ALL -> List.of();
+            case JSON -> p.selectors() == null ? null : p.selectors().stream().map(FilterPattern::path).distinct().toList();
+            case TERMS, DELIMITED -> null;
+        };
+    }
+
+    /** A selector's steps: a property name (String) or an array index (Integer) each. */
+    static List<Object> path(Selector s) {
+        Object[] steps = new Object[s.names().length];
+        for (int i = 0; i < steps.length; i++) {
+            steps[i] = s.names()[i] != null ? s.names()[i] : (Object) s.indexes()[i];
+        }
+        return List.of(steps);
+    }
+
+    /**
+     * The paths into a JSON event this pattern can read, one per selector, each a list of steps: a property name
+     * ({@code String}) or an array index ({@code Integer}); {@code $.userIdentity.type} is
+     * {@code ["userIdentity", "type"]}. The verdict depends on nothing else than the nodes these paths reach, and of a
+     * node that a path ends at, on nothing but its value if it is a string, number, boolean or null, and on its kind
+     * if it is an object or array (a comparison never matches a container). So a reader may build only these nodes,
+     * containers ending a path left empty, without changing any verdict. {@code null} when the pattern needs the whole
+     * event (term and space-delimited patterns); empty for the pattern that matches everything.
+     */
+    public List<List<Object>> jsonPaths() {
+        return paths;
     }
 
     /**

@@ -219,6 +219,34 @@ public final class MetricFilter {
         return out;
     }
 
+    /**
+     * The paths into a JSON event this filter reads (its pattern's, its metric value's and its dimensions'), or
+     * {@code null} when it needs the whole event. See {@link FilterPattern#jsonPaths()}: the values read here are
+     * scalars (a container gives no value), so the same reasoning holds.
+     */
+    public java.util.List<java.util.List<Object>> jsonPaths() {
+        java.util.List<java.util.List<Object>> p = pattern.jsonPaths();
+        if (p == null) {
+            return null;
+        }
+        java.util.List<java.util.List<Object>> out = new java.util.ArrayList<>(p);
+        java.util.List<Ref> refs = new java.util.ArrayList<>(dimensionRefs.values());
+        refs.add(value);
+        for (Ref r : refs) {
+            if (r.field() != null) {
+                return null;
+            }
+            if (r.selector() != null) {
+                String[] names = r.selector().names();
+                if (names.length == 0 || names[0] == null) {
+                    return null;
+                }
+                out.add(FilterPattern.path(r.selector()));
+            }
+        }
+        return java.util.List.copyOf(out);
+    }
+
     public String name() {
         return name;
     }

@@ -214,7 +214,7 @@ public final class HttpIngest implements Feed {
             Batch.Source source = () -> decoded(Files.newInputStream(body), gzip);
             BatchReader.Outcome check;
             try (InputStream in = source.open()) {
-                check = BatchReader.read(name, in, 0, Set.of(), e -> true);
+                check = BatchReader.read(name, in, 0, gatehouse.monitor.ingest.Projection.ofFields(Set.of()), e -> true);
             } catch (TooLarge e) {
                 answer(x, 413, "body is larger than the limit of " + settings.maxBody() + " bytes after decompression", false);
                 return;

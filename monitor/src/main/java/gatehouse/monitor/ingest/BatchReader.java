@@ -12,7 +12,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Set;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -60,11 +59,11 @@ public final class BatchReader {
      * records and handing each other one to {@code sink}, which returns false to stop after that record.
      *
      * @param name the stream's name in events' origins and in diagnostics
-     * @param keep the top-level fields to keep in each record, or null for all (as {@link EventSource#of(java.util.List,
-     *     InputStream, java.util.function.Consumer, Set)})
+     * @param keep the paths to keep in each record, or null for all (as {@link EventSource#of(java.util.List,
+     *     InputStream, java.util.function.Consumer, Projection)})
      * @throws IOException when the stream cannot be read at all (not for bad or cut-short content)
      */
-    public static Outcome read(String name, InputStream raw, long skip, Set<String> keep, Predicate<Event> sink) throws IOException {
+    public static Outcome read(String name, InputStream raw, long skip, Projection keep, Predicate<Event> sink) throws IOException {
         Counting decoded;
         long records = 0;
         RecordReader reader;

@@ -48,7 +48,7 @@ public final class EventSource implements Iterator<Event>, Closeable {
     private final Deque<Input> pending = new ArrayDeque<>();
     private final Consumer<Diagnostic> errors;
     private final ObjectMapper mapper = new ObjectMapper();
-    private java.util.Set<String> keep;
+    private Projection projection;
     private RecordReader current;
     private Event lookahead;
     private long events;
@@ -81,8 +81,18 @@ public final class EventSource implements Iterator<Event>, Closeable {
      * parsing cost saved. {@code keep} null keeps everything.
      */
     public static EventSource of(List<String> inputs, InputStream stdin, Consumer<Diagnostic> errors, java.util.Set<String> keep) {
+        return of(inputs, stdin, errors, keep == null ? null : Projection.ofFields(keep));
+    }
+
+    /**
+     * A source over {@code inputs} whose records keep only what {@code projection} names (see {@link Projection}):
+     * records are read straight from the input bytes where they can be, building those nodes only. For consumers that
+     * read known paths only (the metric filters of {@code gatehouse monitor run}, see
+     * {@code MetricFilter.jsonPaths()}). {@code projection} null keeps everything.
+     */
+    public static EventSource of(List<String> inputs, InputStream stdin, Consumer<Diagnostic> errors, Projection projection) {
         EventSource s = of(inputs, stdin, errors);
-        s.keep = keep == null ? null : java.util.Set.copyOf(keep);
+        s.projection = projection;
         return s;
     }
 
@@ -169,7 +179,7 @@ public final class EventSource implements Iterator<Event>, Closeable {
             try {
                 if (in.stream() != null) {
                     files++;
-                    current = new RecordReader(in.name(), in.stream(), mapper, keep);
+                    current = new RecordReader(in.name(), in.stream(), mapper, projection);
                     return true;
                 }
                 if (Files.isDirectory(in.path())) {
@@ -185,7 +195,7 @@ public final class EventSource implements Iterator<Event>, Closeable {
                 files++;
                 InputStream raw = Files.newInputStream(in.path());
                 try {
-                    current = new RecordReader(in.name(), raw, mapper, keep);
+                    current = new RecordReader(in.name(), raw, mapper, projection);
                 } catch (java.util.zip.ZipException | java.io.EOFException e) {
                     raw.close();
                     badFiles++;

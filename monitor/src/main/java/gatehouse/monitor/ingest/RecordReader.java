@@ -28,22 +28,33 @@ final class RecordReader implements Closeable {
     private final String name;
     private final JsonParser parser;
     private final ObjectMapper mapper;
-    /** Top-level fields to keep in each record, or null for all; see {@link EventSource#of(java.util.List, InputStream, java.util.function.Consumer, java.util.Set)}. */
-    private final java.util.Set<String> keep;
+    /** What to keep of each record, or null for all; see {@link EventSource#of(java.util.List, InputStream, java.util.function.Consumer, Projection)}. */
+    private final Projection projection;
+    /** The parser when it reads records straight from the bytes ({@link FastRecordParser}), else null. */
+    private final FastRecordParser fast;
     /** 0: between root values; 1: inside a root array of records; 2: inside the Records array of a root object. */
     private int state;
 
-    RecordReader(String name, InputStream raw, ObjectMapper mapper, java.util.Set<String> keep) throws IOException {
+    RecordReader(String name, InputStream raw, ObjectMapper mapper, Projection projection) throws IOException {
         this.name = name;
         this.mapper = mapper;
-        this.keep = keep;
-        BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+        this.projection = projection;
+        // one underlying read per buffer refill: BufferedInputStream reads on while available() > 0, and a gzip
+        // stream says 1 until its end, so a refill over a cut-off gzip would read into the failure and throw away
+        // the complete records it had already copied
+        BufferedInputStream in = new BufferedInputStream(new java.io.FilterInputStream(raw) {
+            @Override
+            public int available() {
+                return 0;
+            }
+        }, 1 << 16);
         in.mark(2);
         int b1 = in.read();
         int b2 = in.read();
         in.reset();
         InputStream body = b1 == GZIP_MAGIC_1 && b2 == GZIP_MAGIC_2 ? new GZIPInputStream(in, 1 << 16) : in;
-        this.parser = mapper.createParser(body);
+        this.parser = projection == null ? mapper.createParser(body) : FastRecordParser.open(mapper, body);
+        this.fast = parser instanceof FastRecordParser f ? f : null;
     }
 
     /** The next record, or null at the end of the stream. */
@@ -73,7 +84,7 @@ final class RecordReader implements Closeable {
                     state = 0;
                 } else if (t == JsonToken.START_OBJECT) {
                     JsonLocation at = parser.currentTokenLocation();
-                    JsonNode record = keep == null ? mapper.readTree(parser) : projected();
+                    JsonNode record = projection == null ? mapper.readTree(parser) : projected();
                     return event(record, at);
                 } else if (t == null) {
                     throw new BadInput("unexpected end of input inside an array of records", parser.currentLocation());
@@ -90,6 +101,12 @@ final class RecordReader implements Closeable {
      */
     private Event rootObject() throws IOException {
         JsonLocation at = parser.currentTokenLocation();
+        if (fast != null) {
+            ObjectNode record = fast.record(projection.root);
+            if (record != null) {
+                return event(record, at);
+            }
+        }
         ObjectNode node = mapper.createObjectNode();
         JsonToken t;
         while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
@@ -111,15 +128,23 @@ final class RecordReader implements Closeable {
         return event(node, at);
     }
 
-    /** Fields every record keeps: its identity and time, and an EventBridge envelope's type and detail. */
-    private static final java.util.Set<String> ALWAYS = java.util.Set.of("eventID", "eventTime", "@timestamp", "detail-type", "detail");
-
     private boolean kept(String field) {
-        return keep == null || keep.contains(field) || ALWAYS.contains(field);
+        return projection == null || projection.roots().contains(field) || Projection.ALWAYS.contains(field);
     }
 
-    /** Reads the object at the current START_OBJECT keeping only the {@link #kept} fields; the rest is skipped unparsed. */
+    /**
+     * Reads the object at the current START_OBJECT keeping what the projection names: straight from the bytes when
+     * the record allows it ({@link FastRecordParser#record}), else with Jackson, keeping the {@link #kept} top-level
+     * fields whole (the same verdicts for every consumer that reads only the projected paths); the rest is skipped
+     * unparsed.
+     */
     private JsonNode projected() throws IOException {
+        if (fast != null) {
+            ObjectNode record = fast.record(projection.root);
+            if (record != null) {
+                return record;
+            }
+        }
         ObjectNode node = mapper.createObjectNode();
         JsonToken t;
         while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {

@@ -21,7 +21,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -111,7 +110,7 @@ final class LiveRun implements Feed.Sink {
     private final class Counting {
         final AlarmEngine engine;
         final List<MetricFilter> filters;
-        final Set<String> keep;
+        final gatehouse.monitor.ingest.Projection keep;
         final Map<String, Long> seen = new HashMap<>();
         final Map<String, Long> newIds = new LinkedHashMap<>();
         final Map<String, FileMark> marks = new LinkedHashMap<>();
@@ -129,7 +128,7 @@ final class LiveRun implements Feed.Sink {
         Counting(AlarmEngine engine, List<MetricFilter> filters, List<Transition> pending) {
             this.engine = engine;
             this.filters = filters;
-            this.keep = MonitorRunner.projection(filters);
+            this.keep = MonitorRunner.paths(filters);
             this.pending = pending;
         }
     }

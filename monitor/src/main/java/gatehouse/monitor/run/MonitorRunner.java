@@ -207,7 +207,7 @@ public final class MonitorRunner {
         long intervalNanos = options.checkpointInterval().toNanos();
         boolean dirty = false;
         int lateWarnings = 0;
-        try (EventSource source = EventSource.of(inputs, stdin, errors, projection(filters))) {
+        try (EventSource source = EventSource.of(inputs, stdin, errors, paths(filters))) {
             while (source.hasNext()) {
                 Event e = source.next();
                 position++;
@@ -272,6 +272,22 @@ public final class MonitorRunner {
             keep.addAll(r);
         }
         return keep;
+    }
+
+    /**
+     * The paths into a record the filters read, so that the reader builds only those nodes and skips the rest of
+     * each record unparsed; null (keep everything) when a filter needs the whole event.
+     */
+    static gatehouse.monitor.ingest.Projection paths(List<MetricFilter> filters) {
+        List<List<Object>> all = new ArrayList<>();
+        for (MetricFilter f : filters) {
+            List<List<Object>> p = f.jsonPaths();
+            if (p == null) {
+                return null;
+            }
+            all.addAll(p);
+        }
+        return gatehouse.monitor.ingest.Projection.of(all);
     }
 
     static Instant watermark(AlarmEngine engine) {
