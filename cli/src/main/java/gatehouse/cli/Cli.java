@@ -10,8 +10,14 @@ import picocli.CommandLine.Command;
 
 /** Builds the picocli command tree and runs it. Subcommands register in {@link #commandLine}. */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
-        description = "Automated security controls for delivery pipelines: one policy language (AWS CloudFormation Guard) at commit, in the pipeline, after deploy and at run time.",
-        subcommands = {CommandLine.HelpCommand.class, ScanCommand.class, GuardCommand.class,
+        description = "Automated security controls for delivery pipelines: one policy language (AWS CloudFormation Guard) at commit, in the pipeline, after deploy and at run time.")
+public final class Cli implements Runnable {
+    /**
+     * The subcommands, in help order. Registered in {@link #commandLine}: picocli builds the model of every command
+     * it is given, by reflection, which for all of them costs a quarter of a second of a git hook's start; a command
+     * line naming one of them gets only that one (help, a bare or unknown command and the options get them all).
+     */
+    static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(CommandLine.HelpCommand.class, ScanCommand.class, GuardCommand.class,
                 gatehouse.cli.secrets.SecretsCommand.class, gatehouse.cli.secrets.HooksCommand.class,
                 gatehouse.cli.pipeline.PipelineCommands.Run.class, gatehouse.cli.pipeline.PipelineCommands.Plan.class,
                 gatehouse.cli.pipeline.PipelineCommands.Runs.class, gatehouse.cli.pipeline.PipelineCommands.Show.class,
@@ -19,8 +25,7 @@ import picocli.CommandLine.Command;
                 gatehouse.cli.merge.MergeCommand.class,
                 gatehouse.cli.attest.KeygenCommand.class, gatehouse.cli.attest.AttestCommand.class,
                 gatehouse.cli.attest.VerifyCommand.class, gatehouse.cli.audit.AuditCommand.class, gatehouse.cli.monitor.MonitorCommand.class,
-                gatehouse.cli.comply.ComplyCommand.class, TrainCommand.class})
-public final class Cli implements Runnable {
+                gatehouse.cli.comply.ComplyCommand.class, TrainCommand.class);
     private final PrintStream out;
 
     private Cli(PrintStream out) {
@@ -53,7 +58,7 @@ public final class Cli implements Runnable {
         Context.set(in, out, err, baseDir);
         GuardCommand.configure(in, baseDir);
         GuardCommand.Streams.set(out, err);
-        CommandLine cl = commandLine(in, out, err);
+        CommandLine cl = commandLine(rest, in, out, err);
         try {
             return cl.execute(rest.toArray(String[]::new));
         } catch (StackOverflowError e) {
@@ -71,8 +76,14 @@ public final class Cli implements Runnable {
         }
     }
 
-    static CommandLine commandLine(InputStream in, PrintStream out, PrintStream err) {
+    static CommandLine commandLine(java.util.List<String> args, InputStream in, PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new Cli(out));
+        Class<?> only = args.isEmpty() ? null : named(args.get(0));
+        for (Class<?> c : SUBCOMMANDS) {
+            if (only == null || c == only) {
+                cl.addSubcommand(c);
+            }
+        }
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
@@ -84,10 +95,22 @@ public final class Cli implements Runnable {
         });
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("gatehouse: " + ex.getMessage());
-            err.println("  hint: see 'gatehouse " + ex.getCommandLine().getCommandSpec().qualifiedName(" ").replaceFirst("^gatehouse ?", "") + " --help'");
+            err.println("  hint: see '" + ex.getCommandLine().getCommandSpec().qualifiedName(" ") + " --help'");
             return ExitCode.INPUT_ERROR.code;
         });
         return cl;
+    }
+
+    /** The subcommand class {@code name} names (by its {@code @Command} name or alias), or null; help is all of them. */
+    private static Class<?> named(String name) {
+        for (Class<?> c : SUBCOMMANDS) {
+            Command command = c.getAnnotation(Command.class);
+            if (c != CommandLine.HelpCommand.class && command != null
+                    && (command.name().equals(name) || java.util.List.of(command.aliases()).contains(name))) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** Reads the version from the jar manifest, or "dev" when run from classes. */

@@ -1,0 +1,72 @@
+package gatehouse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {}
+
+    Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Cli.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), dir);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String nameOf(Class<?> c) {
+        return c.getAnnotation(CommandLine.Command.class).name();
+    }
+
+    @Test
+    void aCommandLineNamingACommandBuildsOnlyThatOneAndHelpBuildsThemAll() {
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream());
+        var in = new ByteArrayInputStream(new byte[0]);
+        assertThat(Cli.commandLine(List.of("secrets", "scan", "--staged"), in, sink, sink).getSubcommands().keySet())
+                .containsExactly("secrets");
+        assertThat(Cli.commandLine(List.of("monitor", "run"), in, sink, sink).getSubcommands().keySet())
+                .containsExactly("monitor");
+        List<String> all = Cli.SUBCOMMANDS.stream().map(CliTest::nameOf).toList();
+        for (List<String> args : List.of(List.<String>of(), List.of("--help"), List.of("help", "scan"), List.of("nosuch"))) {
+            assertThat(Cli.commandLine(args, in, sink, sink).getSubcommands().keySet()).as(args.toString())
+                    .containsExactlyElementsOf(all);
+        }
+    }
+
+    @Test
+    void helpListsEveryCommandAndHelpOfOneCommandWorks() {
+        Result r = run("--help");
+        assertThat(r.code()).isZero();
+        for (Class<?> c : Cli.SUBCOMMANDS) {
+            if (c.getAnnotation(CommandLine.Command.class).hidden()) {
+                continue;
+            }
+            assertThat(r.out()).contains("  " + nameOf(c) + " ");
+        }
+        Result h = run("help", "secrets");
+        assertThat(h.code()).isZero();
+        assertThat(h.out()).startsWith("Usage: gatehouse secrets");
+    }
+
+    @Test
+    void usageErrorsNameTheCommandWhoseHelpToRead() {
+        Result unknown = run("nosuch");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("Unmatched argument at index 0: 'nosuch'").contains("hint: see 'gatehouse --help'");
+        Result bad = run("secrets", "--bogus");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("Unknown option: '--bogus'").contains("hint: see 'gatehouse secrets --help'");
+    }
+}
