@@ -91,6 +91,24 @@ class DetectorTest {
                 .extracting(m -> m.rule().id()).containsExactly("db-connection-url");
     }
 
+    /**
+     * Found scanning a Python installation's site-packages (a corpus nobody here wrote): an ARN's ":secret:NAME", a
+     * parameter's type annotation and one assignment reported by two generic rules. The same values as assignments
+     * are still found, once.
+     */
+    @Test
+    void arnsAndTypeAnnotationsAreNotSecretsAndOneAssignmentIsOneFinding() {
+        assertThat(scan("\"Resource\":\"arn:aws:secretsmanager:*:*:secret:eks-local.cluster.x-k8s.io/*\"\n")).isEmpty();
+        assertThat(scan("\"usernameSecretArn\": \"arn:aws:secretsmanager:us-west-2:123456789012:secret:greengrass-windfarm1-auth-1ABCDE\"\n"))
+                .isEmpty();
+        assertThat(scan("def load(\n    private_key: PKCS7PrivateKeyTypes,\n    token: Ed25519PublicKey)\n")).isEmpty();
+        assertThat(scan("\"ServicePassword\": \"k1zPZM6uVxMQ3oxqgoYlNuJPyRTZ1vREs76zTQE3eJk=\",\n"))
+                .extracting(m -> m.rule().id()).containsExactly("generic-password");
+        assertThat(scan("secret: k1zPZM6uVxMQ3oxqgoYlNuJPyRTZ1vREs76zTQE3eJk=\n")).hasSize(1);
+        assertThat(scan("secret:k1zPZM6uVxMQ3oxqgoYlNuJPyRTZ1vREs76zTQE3eJk9\n")).hasSize(1);
+        assertThat(scan("{private_key: Xq7LmP2vK9sR4tW8zB3nC6yD1fG5hJ0e,\n")).hasSize(1);
+    }
+
     @Test
     void positionsAndFingerprintsSurviveLineMovesButNotOtherContexts() {
         String line = "slack_token = \"xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx\"\n";

@@ -251,7 +251,10 @@ public final class Detector {
                 }
                 int sm = score(m);
                 int so = score(o);
-                beaten = so > sm;
+                // two generic rules on one secret (an assignment to a "password" is also one to a secret) are one
+                // finding: the narrower rule (fewer keywords) names it, then the first in rule order
+                beaten = so > sm || so == sm && m.rule().generic() && (o.rule().keywords().size() < m.rule().keywords().size()
+                        || o.rule().keywords().size() == m.rule().keywords().size() && j < i);
             }
             if (!beaten) {
                 out.add(m);
