@@ -107,6 +107,9 @@ class DetectorTest {
         assertThat(scan("secret: k1zPZM6uVxMQ3oxqgoYlNuJPyRTZ1vREs76zTQE3eJk=\n")).hasSize(1);
         assertThat(scan("secret:k1zPZM6uVxMQ3oxqgoYlNuJPyRTZ1vREs76zTQE3eJk9\n")).hasSize(1);
         assertThat(scan("{private_key: Xq7LmP2vK9sR4tW8zB3nC6yD1fG5hJ0e,\n")).hasSize(1);
+        // a constant's name is not its value (found in npm's own node_modules)
+        assertThat(scan("exports.SOCKS5_NO_ACCEPTABLE_AUTH = SOCKS5_NO_ACCEPTABLE_AUTH;\n")).isEmpty();
+        assertThat(scan("AUTH_TOKEN = Q9X2M7K4L8P3Z6W1N5R8T2Y6\n")).hasSize(1);
     }
 
     @Test
