@@ -10,18 +10,17 @@ import gatehouse.monitor.ingest.Event;
 import gatehouse.monitor.kafka.Batch;
 import gatehouse.monitor.kafka.Partition;
 import gatehouse.monitor.kafka.PartitionedEvent;
+import gatehouse.store.EachStore;
 import gatehouse.store.Store;
-import java.nio.file.Path;
+import gatehouse.store.TestStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The processor's promises to the Kafka source, on a real SQLite store without a broker: the watermark is stored with
+ * The processor's promises to the Kafka source, on each store dialect ({@link EachStore}) without a broker: the watermark is stored with
  * the state on flush and returned on the next assignment; a lost partition writes nothing; partitions keep separate
  * state; {@code reset} drops a partition's state once per run.
  */
@@ -30,9 +29,6 @@ class PartitionAlarmsTest {
     static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
     static final Partition P0 = new Partition("trail", 0);
     static final Partition P1 = new Partition("trail", 1);
-
-    @TempDir
-    Path dir;
 
     PartitionAlarms processor(Store store, boolean reset, List<Transition> delivered) {
         MonitorConfig config = CisPack.load(MonitorConfig.BUILT_IN_ACTIONS);
@@ -59,9 +55,9 @@ class PartitionAlarmsTest {
                 .orElseThrow().state();
     }
 
-    @Test
-    void theWatermarkIsStoredWithTheStateOnFlushAndReturnedOnTheNextAssignment() throws Exception {
-        Store store = Store.open("jdbc:sqlite:" + dir.resolve("g.db"), true);
+    @EachStore
+    void theWatermarkIsStoredWithTheStateOnFlushAndReturnedOnTheNextAssignment(TestStore stores) throws Exception {
+        Store store = stores.open();
         List<Transition> delivered = new ArrayList<>();
         PartitionAlarms a = processor(store, false, delivered);
         assertThat(a.onAssigned(List.of(P0, P1))).isEmpty();
@@ -83,9 +79,9 @@ class PartitionAlarmsTest {
         b.closeAll();
     }
 
-    @Test
-    void aLostPartitionWritesNothingAndAResetDropsTheStoredState() throws Exception {
-        Store store = Store.open("jdbc:sqlite:" + dir.resolve("g.db"), true);
+    @EachStore
+    void aLostPartitionWritesNothingAndAResetDropsTheStoredState(TestStore stores) throws Exception {
+        Store store = stores.open();
         PartitionAlarms a = processor(store, false, new ArrayList<>());
         a.onAssigned(List.of(P0));
         a.process(new Batch(List.of(failure(P0, 0, 10)), Map.of(P0, 0L)));
