@@ -30,7 +30,8 @@ import java.util.Map;
  * The persisted state of one monitor scope in the {@link Store} (tables of {@code V3__monitor_state.sql}): the input
  * position, the alarm engine's snapshot, the ids of events that fed open periods, and every transition with whether
  * its actions ran. {@link #checkpoint} writes all of it in one transaction, so a process killed at any instant
- * restarts from one consistent moment. One instance holds one connection; not thread-safe. Close it.
+ * restarts from one consistent moment. One instance uses one connection, its own or one it shares with other scopes
+ * used from the same thread (the partitions of one Kafka consumer); not thread-safe. Close it.
  */
 final class StateStore implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,6 +40,7 @@ final class StateStore implements AutoCloseable {
     private static final char ENCODED = '\u0001';
 
     private final Connection c;
+    private final boolean owned;
     private final boolean postgres;
     private final String scope;
 
@@ -48,8 +50,19 @@ final class StateStore implements AutoCloseable {
     /** What a previous run left. */
     record Saved(String inputs, long position, AlarmEngine.Snapshot snapshot, Counters counters, Map<String, Long> seen) {}
 
+    /** The state of {@code scope} on a connection of its own, closed with it. */
     StateStore(Store store, String scope) {
-        this.c = store.connect();
+        this(store, store.connect(), true, scope);
+    }
+
+    /** The state of {@code scope} on {@code shared}, a connection of {@code store} that the caller closes. */
+    StateStore(Store store, Connection shared, String scope) {
+        this(store, shared, false, scope);
+    }
+
+    private StateStore(Store store, Connection c, boolean owned, String scope) {
+        this.c = c;
+        this.owned = owned;
         this.postgres = store.dialect() == Dialect.POSTGRESQL;
         this.scope = scope;
     }
@@ -395,6 +408,8 @@ final class StateStore implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        c.close();
+        if (owned) {
+            c.close();
+        }
     }
 }

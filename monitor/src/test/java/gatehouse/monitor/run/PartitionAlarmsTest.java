@@ -69,6 +69,7 @@ class PartitionAlarmsTest {
         assertThat(state(a, P1, "console-signin-failures")).as("P1's single failure is its own").isNotEqualTo(AlarmState.ALARM);
         assertThat(delivered).anySatisfy(t -> assertThat(t.alarm() + " " + t.newState()).isEqualTo("console-signin-failures ALARM"));
         a.onRevoked(List.of(P0, P1));
+        a.closeAll();
 
         List<Transition> again = new ArrayList<>();
         PartitionAlarms b = processor(store, false, again);
@@ -88,11 +89,13 @@ class PartitionAlarmsTest {
         a.flush();
         a.process(new Batch(List.of(failure(P0, 1, 20), failure(P0, 2, 30), failure(P0, 3, 900)), Map.of(P0, 3L)));
         a.onLost(List.of(P0));
+        a.closeAll();
 
         PartitionAlarms b = processor(store, false, new ArrayList<>());
         assertThat(b.onAssigned(List.of(P0))).as("only the flushed watermark").containsExactlyEntriesOf(Map.of(P0, 0L));
         assertThat(b.summaries().get(P0).events()).isEqualTo(1);
         b.onRevoked(List.of(P0));
+        b.closeAll();
 
         PartitionAlarms c = processor(store, true, new ArrayList<>());
         assertThat(c.onAssigned(List.of(P0))).isEmpty();
@@ -101,5 +104,36 @@ class PartitionAlarmsTest {
         c.onRevoked(List.of(P0));
         assertThat(c.onAssigned(List.of(P0))).as("reset once per run, not on a reassignment").containsExactlyEntriesOf(Map.of(P0, 4L));
         c.closeAll();
+    }
+
+    /**
+     * A consumer holding more partitions than the PostgreSQL server takes connections (the test server's
+     * max_connections is 100): the lanes share one connection, so every partition is loaded, flushed and resumed.
+     */
+    @EachStore
+    void moreHeldPartitionsThanTheServerTakesConnectionsShareOne(TestStore stores) throws Exception {
+        Store store = stores.open();
+        List<Partition> many = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            many.add(new Partition("wide", i));
+        }
+        PartitionAlarms a = processor(store, false, new ArrayList<>());
+        assertThat(a.onAssigned(many)).isEmpty();
+        List<PartitionedEvent> events = new ArrayList<>();
+        Map<Partition, Long> last = new java.util.HashMap<>();
+        for (Partition p : many) {
+            events.add(failure(p, 0, 10));
+            last.put(p, 0L);
+        }
+        a.process(new Batch(events, last));
+        a.flush();
+        a.onRevoked(many);
+        a.closeAll();
+
+        PartitionAlarms b = processor(store, false, new ArrayList<>());
+        Map<Partition, Long> marks = b.onAssigned(many);
+        assertThat(marks).hasSize(many.size()).containsValue(0L).doesNotContainValue(-1L);
+        assertThat(b.summaries().values()).allSatisfy(s -> assertThat(s.events()).isOne());
+        b.closeAll();
     }
 }
