@@ -153,7 +153,7 @@ class StateStoreTest {
             Future<Integer> reader = pool.submit(() -> {
                 int loads = 0;
                 try (StateStore s = new StateStore(store, "shared")) {
-                    while (writing.get()) {
+                    do { // at least once after the writers are done, however late this thread gets to run
                         StateStore.Saved saved = s.load();
                         if (saved != null) {
                             long seq = saved.position();
@@ -163,7 +163,7 @@ class StateStoreTest {
                                     .allSatisfy(a -> assertThat(a.transitions()).isEqualTo(seq));
                             loads++;
                         }
-                    }
+                    } while (writing.get());
                 }
                 return loads;
             });
