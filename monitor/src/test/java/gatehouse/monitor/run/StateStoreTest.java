@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
 
 /**
  * The monitor's persisted state on each store dialect: what a checkpoint writes is what the next start loads, to the
@@ -182,6 +183,32 @@ class StateStoreTest {
             assertThat(saved.seen()).hasSize(2 * rounds + 1);
             assertThat(s.files().get("/f").records()).isEqualTo(saved.position());
         }
+    }
+
+    @Test
+    void storedIdsAreTheIdsThemselvesUnlessADatabaseCouldNotKeepThem() {
+        for (String plain : List.of("3f2a-11", "ünïcödé-🙂", "a\u0001b", "", "quote'\"\\")) {
+            assertThat(StateStore.storedId(plain)).isEqualTo(plain);
+            assertThat(StateStore.eventId(plain)).isEqualTo(plain);
+        }
+        for (String odd : List.of("nul\u0000", "\uD800", "x\uDC00y", "🙂\uD83D", "\u0001", "\u0001QQ")) {
+            String stored = StateStore.storedId(odd);
+            assertThat(stored).startsWith("\u0001").doesNotContain("\u0000");
+            assertThat(stored.substring(1)).matches("[A-Za-z0-9+/]*");
+            assertThat(StateStore.eventId(stored)).isEqualTo(odd);
+        }
+        // any string at all, odd code units included, comes back as it was
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < 2_000; i++) {
+            char[] cs = new char[r.nextInt(12)];
+            for (int j = 0; j < cs.length; j++) {
+                cs[j] = (char) (r.nextBoolean() ? r.nextInt(4) : r.nextInt(Character.MAX_VALUE + 1));
+            }
+            String id = new String(cs);
+            assertThat(StateStore.eventId(StateStore.storedId(id))).isEqualTo(id);
+        }
+        // a row stored before ids were encoded, starting with the marker by chance, is read as it is
+        assertThat(StateStore.eventId("\u0001not base64!")).isEqualTo("\u0001not base64!");
     }
 
     static void assertSameSnapshot(AlarmEngine.Snapshot actual, AlarmEngine.Snapshot expected) {
