@@ -141,14 +141,7 @@ final class LiveOptions {
                 err.println("gatehouse: " + urls.get(i) + ": " + st.accepted() + " requests accepted (" + st.events()
                         + " events), " + st.refused() + " refused");
             }
-            for (String a : s.resetAlarms()) {
-                err.println("gatehouse: warning: alarm " + a + " changed since its state was stored; it starts afresh");
-            }
-            if (json) {
-                out.println(RunCommand.summaryJson(s, scope));
-            } else {
-                RunCommand.printSummary(out, s, scope);
-            }
+            RunCommand.report(out, err, json, s, scope, null);
             out.flush();
             return problems.isEmpty() ? ExitCode.OK.code : ExitCode.INPUT_ERROR.code;
         } catch (UncheckedIOException e) {

@@ -211,14 +211,7 @@ final class RunCommand implements Callable<Integer> {
         if (interactive) {
             err.print("\r\033[K");
         }
-        for (String a : s.resetAlarms()) {
-            err.println("gatehouse: warning: alarm " + a + " changed since its state was stored; it starts afresh");
-        }
-        if (json) {
-            out.println(summaryJson(s, options.scope()));
-        } else {
-            printSummary(out, s, options.scope());
-        }
+        report(out, err, json, s, options.scope(), null);
         reportSuppressed(err, dispatched);
         return problems.isEmpty() ? ExitCode.OK.code : ExitCode.INPUT_ERROR.code;
     }
@@ -299,16 +292,7 @@ final class RunCommand implements Callable<Integer> {
                     st.unreadable(), st.commits());
         }
         for (Map.Entry<Partition, MonitorRunner.Summary> e : k.partitions().entrySet()) {
-            String partScope = scope + "@" + e.getKey().display();
-            for (String a : e.getValue().resetAlarms()) {
-                err.println("gatehouse: warning: alarm " + a + " of " + e.getKey().display()
-                        + " changed since its state was stored; it starts afresh");
-            }
-            if (json) {
-                out.println(summaryJson(e.getValue(), partScope));
-            } else {
-                printSummary(out, e.getValue(), partScope);
-            }
+            report(out, err, json, e.getValue(), scope + "@" + e.getKey().display(), e.getKey().display());
         }
         return problems.isEmpty() ? ExitCode.OK.code : ExitCode.INPUT_ERROR.code;
     }
@@ -349,7 +333,23 @@ final class RunCommand implements Callable<Integer> {
         return new InputException(Diagnostic.of("usage", SourceSpan.at(flag, 1, 1), message, hint));
     }
 
-    static void printSummary(PrintStream out, MonitorRunner.Summary s, String scope) {
+    /**
+     * The end of a run over one state name (a file or live run, or one Kafka partition, {@code of} naming it, else
+     * null): a warning per alarm whose stored state was dropped, then the summary, as text or one JSON line.
+     */
+    static void report(PrintStream out, PrintStream err, boolean json, MonitorRunner.Summary s, String scope, String of) {
+        for (String a : s.resetAlarms()) {
+            err.println("gatehouse: warning: alarm " + a + (of == null ? "" : " of " + of)
+                    + " changed since its state was stored; it starts afresh");
+        }
+        if (json) {
+            out.println(summaryJson(s, scope));
+        } else {
+            printSummary(out, s, scope);
+        }
+    }
+
+    private static void printSummary(PrintStream out, MonitorRunner.Summary s, String scope) {
         out.println();
         out.printf(Locale.ROOT, "%d records read%s; state '%s': %d events, %d duplicates, %d late, %d without eventTime%n",
                 s.records(), s.skipped() > 0 ? " (" + s.skipped() + " skipped: already processed)" : "", scope, s.events(),
@@ -362,7 +362,7 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    static String summaryJson(MonitorRunner.Summary s, String scope) {
+    private static String summaryJson(MonitorRunner.Summary s, String scope) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode o = m.createObjectNode().put("type", "summary").put("schemaVersion", 1).put("state", scope)
                 .put("records", s.records()).put("skipped", s.skipped()).put("events", s.events())

@@ -91,6 +91,41 @@ class MonitorRunCommandTest {
     }
 
     @Test
+    void anAlarmWhoseDefinitionChangedIsReportedAndStartsAfresh() throws Exception {
+        String config = """
+                name: mine
+                metricFilters:
+                  - name: failures
+                    pattern: '{ $.errorMessage = "Failed authentication" }'
+                    metricName: Failures
+                    metricNamespace: Mine
+                alarms:
+                  - name: two-failures
+                    namespace: Mine
+                    metricName: Failures
+                    period: 60
+                    comparisonOperator: GreaterThanOrEqualToThreshold
+                    threshold: %d
+                    actions: [log]
+                """;
+        Files.writeString(dir.resolve("alarms.yaml"), config.formatted(2));
+        Run first = cli(failure(1, "2026-12-02T10:00:01Z"), "monitor", "run", "--config", "alarms.yaml", "--input", "-",
+                "--store", store());
+        assertThat(first.err()).isEmpty();
+        Files.writeString(dir.resolve("alarms.yaml"), config.formatted(3));
+        // the text run warns and stores the new definition; the JSON run after it has nothing to warn of
+        for (String format : List.of("text", "json")) {
+            Run again = cli(failure(2, "2026-12-02T10:00:02Z"), "monitor", "run", "--config", "alarms.yaml", "--input", "-",
+                    "--store", store(), "--format", format);
+            assertThat(again.code()).isZero();
+            assertThat(again.err()).as(format)
+                    .isEqualTo(format.equals("text") ? "gatehouse: warning: alarm two-failures changed since its state was stored;"
+                            + " it starts afresh\n" : "");
+            assertThat(again.out()).contains(format.equals("text") ? "state 'mine': " : "\"type\":\"summary\"");
+        }
+    }
+
+    @Test
     void aBadConfigurationIsOneLineWithItsPositionAndExit2() throws Exception {
         Files.writeString(dir.resolve("bad.yaml"), """
                 metricFilters:

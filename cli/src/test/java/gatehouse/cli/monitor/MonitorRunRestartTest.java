@@ -2,6 +2,8 @@ package gatehouse.cli.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import gatehouse.store.EachStore;
+import gatehouse.store.TestStore;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,20 +17,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kill {@code gatehouse monitor run} with SIGKILL in the middle of a replay, start it again with the same arguments,
  * and compare with an uninterrupted run: the same final alarm states, the same transitions (number, order, states,
- * times) and the same counters. Real processes, a real SQLite store, a generated CloudTrail file with repeated and
- * late events.
+ * times) and the same counters. Real processes, a generated CloudTrail file with repeated and late events. The
+ * uninterrupted run is made once, on SQLite; the killed and restarted one runs on each store dialect
+ * ({@link EachStore}), so PostgreSQL is also held to the very rows SQLite stores.
  */
 class MonitorRunRestartTest {
     static final int RECORDS = 120_000;
 
+    /** Shared by both dialects' cases: the generated input and the uninterrupted run's store. */
     @TempDir
-    Path dir;
+    static Path dir;
+
+    private static boolean generated;
 
     static final String[] BENIGN = {"DescribeInstances", "GetObject", "ListBuckets", "AssumeRole", "GetCallerIdentity",
             "DescribeSecurityGroups", "PutObject", "Decrypt"};
@@ -86,10 +91,10 @@ class MonitorRunRestartTest {
         }
     }
 
-    Process start(Path db, Path input, Path out) throws Exception {
+    Process start(String store, Path input, Path out) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "gatehouse.cli.Main", "monitor", "run", "--pack", "cis",
-                "--input", input.toString(), "--store", "jdbc:sqlite:" + db, "--lateness", "1m", "--flush",
+                "--input", input.toString(), "--store", store, "--lateness", "1m", "--flush",
                 "--checkpoint-every", "2000"));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.redirectOutput(out.toFile());
@@ -97,8 +102,8 @@ class MonitorRunRestartTest {
         return pb.start();
     }
 
-    static long scalar(Path db, String sql) {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+    static long scalar(String store, String sql) {
+        try (Connection c = DriverManager.getConnection(store); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getLong(1) : -1;
         } catch (Exception e) {
@@ -106,9 +111,9 @@ class MonitorRunRestartTest {
         }
     }
 
-    static List<String> rows(Path db, String sql) throws Exception {
+    static List<String> rows(String store, String sql) throws Exception {
         List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection(store); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
@@ -122,18 +127,27 @@ class MonitorRunRestartTest {
         return out;
     }
 
-    @Test
-    void killedAndRestartedEqualsUninterrupted() throws Exception {
+    /** The input, and the uninterrupted run over it, made by the first case to need them. */
+    synchronized String uninterrupted(Path input) throws Exception {
+        String whole = "jdbc:sqlite:" + dir.resolve("whole.db");
+        if (!generated) {
+            generate(input);
+            Process p = start(whole, input, dir.resolve("whole.out"));
+            assertThat(p.waitFor(600, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(Files.readString(dir.resolve("whole.out.err"))).isZero();
+            generated = true;
+        }
+        return whole;
+    }
+
+    @EachStore
+    void killedAndRestartedEqualsUninterrupted(TestStore t) throws Exception {
         Path input = dir.resolve("trail.json");
-        generate(input);
+        String whole = uninterrupted(input);
 
-        Path whole = dir.resolve("whole.db");
-        Process p = start(whole, input, dir.resolve("whole.out"));
-        assertThat(p.waitFor(600, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(Files.readString(dir.resolve("whole.out.err"))).isZero();
-
-        Path killed = dir.resolve("killed.db");
-        Process victim = start(killed, input, dir.resolve("first.out"));
+        String killed = t.url("killed");
+        String tag = t.dialect().name().toLowerCase(java.util.Locale.ROOT) + "-";
+        Process victim = start(killed, input, dir.resolve(tag + "first.out"));
         long position = -1;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         while (System.nanoTime() < deadline && victim.isAlive()) {
@@ -149,23 +163,24 @@ class MonitorRunRestartTest {
         long atKill = scalar(killed, "SELECT position FROM monitor_checkpoints");
         assertThat(atKill).isBetween((long) RECORDS / 5, (long) RECORDS - 1);
 
-        Process again = start(killed, input, dir.resolve("second.out"));
+        Process again = start(killed, input, dir.resolve(tag + "second.out"));
         assertThat(again.waitFor(600, TimeUnit.SECONDS)).isTrue();
-        assertThat(again.exitValue()).as(Files.readString(dir.resolve("second.out.err"))).isZero();
-        assertThat(Files.readString(dir.resolve("second.out"))).contains("skipped: already processed");
+        assertThat(again.exitValue()).as(Files.readString(dir.resolve(tag + "second.out.err"))).isZero();
+        assertThat(Files.readString(dir.resolve(tag + "second.out"))).contains("skipped: already processed");
 
-        String alarms = "SELECT alarm, state, transitions, late, next_eval_ms FROM monitor_alarms ORDER BY alarm";
+        // sorted here, not by the database: PostgreSQL orders text by its collation, SQLite by code point
+        String alarms = "SELECT alarm, state, transitions, late, next_eval_ms FROM monitor_alarms";
         String transitions = "SELECT seq, alarm, old_state, new_state, time_ms, reason FROM monitor_transitions ORDER BY seq";
         String counters = "SELECT position, max_event_ms, seq, counters FROM monitor_checkpoints";
         List<String> wholeTransitions = rows(whole, transitions);
         assertThat(wholeTransitions).hasSizeGreaterThan(20);
-        assertThat(rows(killed, alarms)).isEqualTo(rows(whole, alarms));
+        assertThat(rows(killed, alarms).stream().sorted().toList()).isEqualTo(rows(whole, alarms).stream().sorted().toList());
         assertThat(rows(killed, transitions)).isEqualTo(wholeTransitions);
         assertThat(rows(killed, counters)).isEqualTo(rows(whole, counters));
         assertThat(rows(whole, counters).get(0)).contains("\"lateEvents\":").doesNotContain("\"duplicates\":0,");
         // every transition was delivered: printed by the log action of one of the two runs, and audited
-        long printed = Files.readString(dir.resolve("first.out")).lines().filter(l -> l.contains(" -> ")).count()
-                + Files.readString(dir.resolve("second.out")).lines().filter(l -> l.contains(" -> ")).count();
+        long printed = Files.readString(dir.resolve(tag + "first.out")).lines().filter(l -> l.contains(" -> ")).count()
+                + Files.readString(dir.resolve(tag + "second.out")).lines().filter(l -> l.contains(" -> ")).count();
         assertThat(printed).isGreaterThanOrEqualTo(wholeTransitions.size());
         assertThat(scalar(killed, "SELECT count(*) FROM monitor_transitions WHERE delivered = 0")).isZero();
         assertThat(scalar(killed, "SELECT count(DISTINCT details) FROM audit_entries WHERE action = 'alarm.transition'"))

@@ -11,6 +11,7 @@ import gatehouse.monitor.kafka.PartitionedEvent;
 import gatehouse.monitor.kafka.PartitionedProcessor;
 import gatehouse.store.Store;
 import gatehouse.store.StoreException;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +58,12 @@ final class PartitionAlarms implements PartitionedProcessor {
     private final Map<Partition, Lane> lanes = new TreeMap<>();
     private final java.util.Set<Partition> resetDone = new java.util.HashSet<>();
     private final Map<Partition, MonitorRunner.Summary> finished = new TreeMap<>();
+    /**
+     * The one store connection of all lanes, opened with the first. The processor is called on the consumer's
+     * thread only, so the lanes take turns; a connection per partition would run a PostgreSQL server out of
+     * connections (max_connections, 100 by default) once a consumer holds that many partitions.
+     */
+    private Connection connection;
     private volatile long lastActivityNanos;
     private volatile boolean held;
     private volatile boolean finishing;
@@ -86,7 +93,7 @@ final class PartitionAlarms implements PartitionedProcessor {
         Lane(Partition p) throws SQLException {
             this.partition = p;
             this.scope = scopeOf(baseScope, p);
-            this.state = new StateStore(store, scope);
+            this.state = new StateStore(store, connection(), scope);
             this.engine = new AlarmEngine(defs, lateness, pending::add);
             if (reset && resetDone.add(p)) {
                 state.reset(); // once per partition per run, not again when a rebalance hands it back
@@ -159,7 +166,7 @@ final class PartitionAlarms implements PartitionedProcessor {
             try {
                 state.close();
             } catch (SQLException e) {
-                // the connection is gone either way; nothing unflushed depends on it
+                // nothing unflushed depends on it (the shared connection itself is closed by closeAll)
             }
         }
     }
@@ -174,6 +181,13 @@ final class PartitionAlarms implements PartitionedProcessor {
         this.reset = reset;
         this.delivery = delivery;
         this.warnings = warnings;
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = store.connect();
+        }
+        return connection;
     }
 
     /** The scope a partition's state is stored under. */
@@ -292,12 +306,20 @@ final class PartitionAlarms implements PartitionedProcessor {
         return lateWarnings;
     }
 
-    /** Releases the store connections of partitions still held (after the source stopped). */
+    /** Releases the partitions still held and the store connection (after the source stopped). */
     void closeAll() {
         for (Lane lane : lanes.values()) {
             finished.put(lane.partition, lane.summary());
             lane.close();
         }
         lanes.clear();
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // nothing unflushed depends on it
+            }
+            connection = null;
+        }
     }
 }

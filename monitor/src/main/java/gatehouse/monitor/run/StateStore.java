@@ -10,14 +10,18 @@ import gatehouse.monitor.alarm.AlarmState;
 import gatehouse.monitor.alarm.Datapoint;
 import gatehouse.monitor.alarm.Transition;
 import gatehouse.monitor.ingest.FileMark;
+import gatehouse.store.Dialect;
 import gatehouse.store.Store;
 import gatehouse.store.StoreException;
+import gatehouse.store.Transactions;
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +30,18 @@ import java.util.Map;
  * The persisted state of one monitor scope in the {@link Store} (tables of {@code V3__monitor_state.sql}): the input
  * position, the alarm engine's snapshot, the ids of events that fed open periods, and every transition with whether
  * its actions ran. {@link #checkpoint} writes all of it in one transaction, so a process killed at any instant
- * restarts from one consistent moment. One instance holds one connection; not thread-safe. Close it.
+ * restarts from one consistent moment. One instance uses one connection, its own or one it shares with other scopes
+ * used from the same thread (the partitions of one Kafka consumer); not thread-safe. Close it.
  */
 final class StateStore implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Marks a stored event id that is encoded (see {@link #storedId}); no real id is expected to start with it. */
+    private static final char ENCODED = '\u0001';
+
     private final Connection c;
+    private final boolean owned;
+    private final boolean postgres;
     private final String scope;
 
     /** Counters of a run that continue across restarts. */
@@ -40,13 +50,43 @@ final class StateStore implements AutoCloseable {
     /** What a previous run left. */
     record Saved(String inputs, long position, AlarmEngine.Snapshot snapshot, Counters counters, Map<String, Long> seen) {}
 
+    /** The state of {@code scope} on a connection of its own, closed with it. */
     StateStore(Store store, String scope) {
-        this.c = store.connect();
+        this(store, store.connect(), true, scope);
+    }
+
+    /** The state of {@code scope} on {@code shared}, a connection of {@code store} that the caller closes. */
+    StateStore(Store store, Connection shared, String scope) {
+        this(store, shared, false, scope);
+    }
+
+    private StateStore(Store store, Connection c, boolean owned, String scope) {
+        this.c = c;
+        this.owned = owned;
+        this.postgres = store.dialect() == Dialect.POSTGRESQL;
         this.scope = scope;
     }
 
-    /** The saved state, or null when the scope has none. */
+    /**
+     * The saved state, or null when the scope has none. Read in one transaction, so a checkpoint another connection
+     * commits meanwhile (a partition's previous owner flushing) is seen whole or not at all: on PostgreSQL the
+     * transaction is REPEATABLE READ (one snapshot for all its queries; READ COMMITTED takes one per query), on SQLite
+     * any transaction reads one snapshot.
+     */
     Saved load() throws SQLException {
+        if (!postgres) {
+            return Transactions.run(c, x -> read());
+        }
+        int isolation = c.getTransactionIsolation();
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try {
+            return Transactions.run(c, x -> read());
+        } finally {
+            c.setTransactionIsolation(isolation);
+        }
+    }
+
+    private Saved read() throws SQLException {
         String inputs;
         long position;
         long max;
@@ -98,7 +138,7 @@ final class StateStore implements AutoCloseable {
             ps.setString(1, scope);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    seen.put(rs.getString(1), rs.getLong(2));
+                    seen.put(eventId(rs.getString(1)), rs.getLong(2));
                 }
             }
         }
@@ -107,13 +147,14 @@ final class StateStore implements AutoCloseable {
 
     /** Removes everything of the scope (a fresh start). */
     void reset() throws SQLException {
-        inTransaction(() -> {
+        Transactions.run(c, x -> {
             for (String t : List.of("monitor_checkpoints", "monitor_alarms", "monitor_seen", "monitor_transitions", "monitor_files")) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t + " WHERE scope = ?")) {
                     ps.setString(1, scope);
                     ps.executeUpdate();
                 }
             }
+            return null;
         });
     }
 
@@ -126,36 +167,22 @@ final class StateStore implements AutoCloseable {
         checkpoint(inputs, position, snap, counters, newIds, pruneBefore, transitions, Map.of());
     }
 
-    /** {@link #checkpoint} that also records, in the same transaction, how far the followed files were read. */
+    /**
+     * {@link #checkpoint} that also records, in the same transaction, how far the followed files were read.
+     *
+     * <p>The scope's checkpoint row is written first, as an upsert: on PostgreSQL that locks the row (or, for a new
+     * scope, its key), so a second writer of the same scope waits until the first commits and then replaces its rows
+     * whole, where a delete-then-insert under READ COMMITTED would miss the rows the first just committed and fail on
+     * their keys. SQLite's IMMEDIATE transactions serialise writers anyway.
+     */
     void checkpoint(String inputs, long position, AlarmEngine.Snapshot snap, Counters counters, Map<String, Long> newIds,
                     long pruneBefore, List<Transition> transitions, Map<String, FileMark> files) throws SQLException {
-        inTransaction(() -> {
-            if (!files.isEmpty()) {
-                try (PreparedStatement del = c.prepareStatement("DELETE FROM monitor_files WHERE scope = ? AND path = ?");
-                     PreparedStatement ps = c.prepareStatement("INSERT INTO monitor_files (scope, path, size, mtime_ms, records,"
-                             + " status) VALUES (?,?,?,?,?,?)")) {
-                    for (FileMark f : files.values()) {
-                        del.setString(1, scope);
-                        del.setString(2, f.path());
-                        del.addBatch();
-                        ps.setString(1, scope);
-                        ps.setString(2, f.path());
-                        ps.setLong(3, f.size());
-                        ps.setLong(4, f.mtimeMs());
-                        ps.setLong(5, f.records());
-                        ps.setString(6, f.status().name().toLowerCase(java.util.Locale.ROOT));
-                        ps.addBatch();
-                    }
-                    del.executeBatch();
-                    ps.executeBatch();
-                }
-            }
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM monitor_checkpoints WHERE scope = ?")) {
-                del.setString(1, scope);
-                del.executeUpdate();
-            }
+        Transactions.run(c, x -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor_checkpoints (scope, inputs, position, max_event_ms,"
-                    + " min_event_ms, seq, counters, updated_ms) VALUES (?,?,?,?,?,?,?,?)")) {
+                    + " min_event_ms, seq, counters, updated_ms) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (scope) DO UPDATE SET"
+                    + " inputs = excluded.inputs, position = excluded.position, max_event_ms = excluded.max_event_ms,"
+                    + " min_event_ms = excluded.min_event_ms, seq = excluded.seq, counters = excluded.counters,"
+                    + " updated_ms = excluded.updated_ms")) {
                 ps.setString(1, scope);
                 ps.setString(2, inputs);
                 ps.setLong(3, position);
@@ -167,6 +194,22 @@ final class StateStore implements AutoCloseable {
                 ps.setString(7, n.toString());
                 ps.setLong(8, System.currentTimeMillis());
                 ps.executeUpdate();
+            }
+            if (!files.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor_files (scope, path, size, mtime_ms, records,"
+                        + " status) VALUES (?,?,?,?,?,?) ON CONFLICT (scope, path) DO UPDATE SET size = excluded.size,"
+                        + " mtime_ms = excluded.mtime_ms, records = excluded.records, status = excluded.status")) {
+                    for (FileMark f : files.values()) {
+                        ps.setString(1, scope);
+                        ps.setString(2, f.path());
+                        ps.setLong(3, f.size());
+                        ps.setLong(4, f.mtimeMs());
+                        ps.setLong(5, f.records());
+                        ps.setString(6, f.status().name().toLowerCase(java.util.Locale.ROOT));
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
             }
             try (PreparedStatement del = c.prepareStatement("DELETE FROM monitor_alarms WHERE scope = ?")) {
                 del.setString(1, scope);
@@ -208,11 +251,12 @@ final class StateStore implements AutoCloseable {
                 }
             }
             if (!newIds.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO monitor_seen (scope, event_id, time_ms) VALUES (?,?,?) ON CONFLICT DO NOTHING")) {
+                // the time of an id stored again is the latest, as in the run's memory
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor_seen (scope, event_id, time_ms) VALUES (?,?,?)"
+                        + " ON CONFLICT (scope, event_id) DO UPDATE SET time_ms = excluded.time_ms")) {
                     for (Map.Entry<String, Long> e : newIds.entrySet()) {
                         ps.setString(1, scope);
-                        ps.setString(2, e.getKey());
+                        ps.setString(2, storedId(e.getKey()));
                         ps.setLong(3, e.getValue());
                         ps.addBatch();
                     }
@@ -236,7 +280,49 @@ final class StateStore implements AutoCloseable {
                     ps.executeBatch();
                 }
             }
+            return null;
         });
+    }
+
+    /**
+     * An event id as stored. Ids come from the stream, so they may hold what a database column cannot keep: NUL
+     * (PostgreSQL's text refuses it, failing the whole checkpoint) or an unpaired surrogate (both drivers write it
+     * as UTF-8 '?', so after a restart the id no longer matches and a repeat counts again). Such an id, and one that
+     * starts with the marker, is stored as the marker and the Base64 of its UTF-16 code units; every other id as it is.
+     */
+    static String storedId(String id) {
+        boolean plain = id.isEmpty() || id.charAt(0) != ENCODED;
+        for (int i = 0; plain && i < id.length(); i++) {
+            char ch = id.charAt(i);
+            if (ch == 0) {
+                plain = false;
+            } else if (Character.isHighSurrogate(ch) && i + 1 < id.length() && Character.isLowSurrogate(id.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(ch)) {
+                plain = false;
+            }
+        }
+        if (plain) {
+            return id;
+        }
+        // the code units as they are: String.getBytes would replace an unpaired surrogate
+        ByteBuffer units = ByteBuffer.allocate(2 * id.length());
+        units.asCharBuffer().put(id);
+        return ENCODED + Base64.getEncoder().withoutPadding().encodeToString(units.array());
+    }
+
+    /** The event id a stored one stands for (the inverse of {@link #storedId}). */
+    static String eventId(String stored) {
+        if (stored.isEmpty() || stored.charAt(0) != ENCODED) {
+            return stored;
+        }
+        byte[] units;
+        try {
+            units = Base64.getDecoder().decode(stored.substring(1));
+        } catch (IllegalArgumentException e) {
+            return stored; // stored as it was before ids were encoded
+        }
+        return units.length % 2 == 0 ? ByteBuffer.wrap(units).asCharBuffer().toString() : stored;
     }
 
     /** How far each followed file was read, by path. */
@@ -312,23 +398,6 @@ final class StateStore implements AutoCloseable {
         return o.toString();
     }
 
-    private interface Work {
-        void run() throws SQLException;
-    }
-
-    private void inTransaction(Work w) throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            w.run();
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
-    }
-
     private static JsonNode tree(String s) {
         try {
             return JSON.readTree(s);
@@ -339,6 +408,8 @@ final class StateStore implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        c.close();
+        if (owned) {
+            c.close();
+        }
     }
 }

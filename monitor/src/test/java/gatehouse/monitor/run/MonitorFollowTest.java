@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import gatehouse.core.Diagnostic;
 import gatehouse.monitor.cis.CisPack;
 import gatehouse.monitor.ingest.DirectoryFollower;
+import gatehouse.store.EachStore;
 import gatehouse.store.Store;
+import gatehouse.store.TestStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --follow} over a real directory that a thread fills while the run follows it: renames into place, a later
  * dated folder, a gzip written in two halves, unsettled files, restarts (between files and in the middle of one).
  * Every run is compared with one uninterrupted batch run over the final directory: same counters, same alarm states.
+ * The restart cases run on each store dialect ({@link EachStore}): the followed files' marks are resumed from it.
  */
 class MonitorFollowTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -194,12 +197,12 @@ class MonitorFollowTest {
         assertSameOutcome(s, batch());
     }
 
-    @Test
-    void aRestartReadsOnlyTheNewFilesAndEndsLikeOneUninterruptedRun() throws Exception {
+    @EachStore
+    void aRestartReadsOnlyTheNewFilesAndEndsLikeOneUninterruptedRun(TestStore t) throws Exception {
         Path d1 = day("20261202");
         deliver(d1, name("20261202T1005Z", "a"), trail(failure("f1", 10), benign("b1", 30)));
         deliver(d1, name("20261202T1010Z", "b"), trail(failure("f2", 100), failure("f3", 130)));
-        Store store = store("g.db");
+        Store store = t.open();
         Live first = new Live(store, false);
         first.awaitDone(2);
         MonitorRunner.Summary s1 = first.stop();
@@ -219,7 +222,7 @@ class MonitorFollowTest {
         assertThat(s2.duplicates()).isEqualTo(2);
         assertSameOutcome(s2, batch());
 
-        Live uninterrupted = new Live(store("u.db"), true);
+        Live uninterrupted = new Live(t.open("u"), true);
         uninterrupted.awaitDone(5);
         assertSameOutcome(s2, uninterrupted.stop());
     }
@@ -264,8 +267,8 @@ class MonitorFollowTest {
         assertThat(live.stop().events()).isEqualTo(2);
     }
 
-    @Test
-    void aRunStoppedInTheMiddleOfAFileReadsOnFromThereAtTheNextStart() throws Exception {
+    @EachStore
+    void aRunStoppedInTheMiddleOfAFileReadsOnFromThereAtTheNextStart(TestStore t) throws Exception {
         Path d1 = day("20261202");
         List<String> records = new ArrayList<>();
         records.add(benign("ahead", 600));
@@ -279,7 +282,7 @@ class MonitorFollowTest {
         records.add(benign("end", 2000));
         deliver(d1, name("20261202T1005Z", "a"), trail(records.toArray(String[]::new)));
         deliver(d1, name("20261202T1010Z", "b"), trail(failure("g1", 2001), failure("g2", 2002), failure("g3", 2003), benign("e", 3000)));
-        Store store = store("g.db");
+        Store store = t.open();
         Live first = new Live(store, false, Duration.ZERO, l -> l.runner.stop());
         first.thread.join(WAIT.toMillis());
         MonitorRunner.Summary s1 = first.summary;

@@ -13,7 +13,9 @@ import gatehouse.monitor.kafka.KafkaBroker;
 import gatehouse.monitor.kafka.KafkaPublisher;
 import gatehouse.monitor.kafka.KafkaUrl;
 import gatehouse.monitor.kafka.Partition;
+import gatehouse.store.EachStore;
 import gatehouse.store.Store;
+import gatehouse.store.TestStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -35,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code monitor run} over a Kafka topic on a real KRaft broker, compared with the same run over the file that was
  * published: the same transitions (alarm, states, time, reason) and the same final states and transition counts,
  * also when the run is interrupted (a clean restart, and a separate JVM killed with SIGKILL) and resumed from the
- * stored watermark.
+ * stored watermark. The kill case runs on each store dialect ({@link EachStore}).
  */
 @ExtendWith(KafkaBroker.class)
 class MonitorKafkaRunTest {
@@ -188,12 +190,12 @@ class MonitorKafkaRunTest {
         assertThat(Final.of(s.alarms())).isEqualTo(Final.of(fileRun.alarms()));
     }
 
-    @Test
-    void aProcessKilledMidStreamIsResumedWithTheSameFinalStatesAndTransitionCounts(KafkaBroker.Running broker) throws Exception {
+    @EachStore
+    void aProcessKilledMidStreamIsResumedWithTheSameFinalStatesAndTransitionCounts(KafkaBroker.Running broker, TestStore t)
+            throws Exception {
         List<String> lines = trail(13);
         Path whole = file(lines);
-        Path db = dir.resolve("g.db");
-        Store store = Store.open("jdbc:sqlite:" + db, true);
+        Store store = t.open();
         List<Seen> fromFile = new ArrayList<>();
         MonitorRunner.Summary fileRun = runner(store, "file", true, fromFile)
                 .run(List.of(whole.toString()), new ByteArrayInputStream(new byte[0]), d -> { }, null);
@@ -205,7 +207,7 @@ class MonitorKafkaRunTest {
         String cp = System.getProperty("java.class.path");
         Path log = dir.resolve("child.log");
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", cp, KafkaRunMain.class.getName(), u, "jdbc:sqlite:" + db)
+                "-cp", cp, KafkaRunMain.class.getName(), u, t.url())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         String scope = PartitionAlarms.scopeOf("kafka", new Partition(topic, 0));
         try {

@@ -10,18 +10,17 @@ import gatehouse.monitor.ingest.Event;
 import gatehouse.monitor.kafka.Batch;
 import gatehouse.monitor.kafka.Partition;
 import gatehouse.monitor.kafka.PartitionedEvent;
+import gatehouse.store.EachStore;
 import gatehouse.store.Store;
-import java.nio.file.Path;
+import gatehouse.store.TestStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The processor's promises to the Kafka source, on a real SQLite store without a broker: the watermark is stored with
+ * The processor's promises to the Kafka source, on each store dialect ({@link EachStore}) without a broker: the watermark is stored with
  * the state on flush and returned on the next assignment; a lost partition writes nothing; partitions keep separate
  * state; {@code reset} drops a partition's state once per run.
  */
@@ -30,9 +29,6 @@ class PartitionAlarmsTest {
     static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
     static final Partition P0 = new Partition("trail", 0);
     static final Partition P1 = new Partition("trail", 1);
-
-    @TempDir
-    Path dir;
 
     PartitionAlarms processor(Store store, boolean reset, List<Transition> delivered) {
         MonitorConfig config = CisPack.load(MonitorConfig.BUILT_IN_ACTIONS);
@@ -59,9 +55,9 @@ class PartitionAlarmsTest {
                 .orElseThrow().state();
     }
 
-    @Test
-    void theWatermarkIsStoredWithTheStateOnFlushAndReturnedOnTheNextAssignment() throws Exception {
-        Store store = Store.open("jdbc:sqlite:" + dir.resolve("g.db"), true);
+    @EachStore
+    void theWatermarkIsStoredWithTheStateOnFlushAndReturnedOnTheNextAssignment(TestStore stores) throws Exception {
+        Store store = stores.open();
         List<Transition> delivered = new ArrayList<>();
         PartitionAlarms a = processor(store, false, delivered);
         assertThat(a.onAssigned(List.of(P0, P1))).isEmpty();
@@ -73,6 +69,7 @@ class PartitionAlarmsTest {
         assertThat(state(a, P1, "console-signin-failures")).as("P1's single failure is its own").isNotEqualTo(AlarmState.ALARM);
         assertThat(delivered).anySatisfy(t -> assertThat(t.alarm() + " " + t.newState()).isEqualTo("console-signin-failures ALARM"));
         a.onRevoked(List.of(P0, P1));
+        a.closeAll();
 
         List<Transition> again = new ArrayList<>();
         PartitionAlarms b = processor(store, false, again);
@@ -83,20 +80,22 @@ class PartitionAlarmsTest {
         b.closeAll();
     }
 
-    @Test
-    void aLostPartitionWritesNothingAndAResetDropsTheStoredState() throws Exception {
-        Store store = Store.open("jdbc:sqlite:" + dir.resolve("g.db"), true);
+    @EachStore
+    void aLostPartitionWritesNothingAndAResetDropsTheStoredState(TestStore stores) throws Exception {
+        Store store = stores.open();
         PartitionAlarms a = processor(store, false, new ArrayList<>());
         a.onAssigned(List.of(P0));
         a.process(new Batch(List.of(failure(P0, 0, 10)), Map.of(P0, 0L)));
         a.flush();
         a.process(new Batch(List.of(failure(P0, 1, 20), failure(P0, 2, 30), failure(P0, 3, 900)), Map.of(P0, 3L)));
         a.onLost(List.of(P0));
+        a.closeAll();
 
         PartitionAlarms b = processor(store, false, new ArrayList<>());
         assertThat(b.onAssigned(List.of(P0))).as("only the flushed watermark").containsExactlyEntriesOf(Map.of(P0, 0L));
         assertThat(b.summaries().get(P0).events()).isEqualTo(1);
         b.onRevoked(List.of(P0));
+        b.closeAll();
 
         PartitionAlarms c = processor(store, true, new ArrayList<>());
         assertThat(c.onAssigned(List.of(P0))).isEmpty();
@@ -105,5 +104,36 @@ class PartitionAlarmsTest {
         c.onRevoked(List.of(P0));
         assertThat(c.onAssigned(List.of(P0))).as("reset once per run, not on a reassignment").containsExactlyEntriesOf(Map.of(P0, 4L));
         c.closeAll();
+    }
+
+    /**
+     * A consumer holding more partitions than the PostgreSQL server takes connections (the test server's
+     * max_connections is 100): the lanes share one connection, so every partition is loaded, flushed and resumed.
+     */
+    @EachStore
+    void moreHeldPartitionsThanTheServerTakesConnectionsShareOne(TestStore stores) throws Exception {
+        Store store = stores.open();
+        List<Partition> many = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            many.add(new Partition("wide", i));
+        }
+        PartitionAlarms a = processor(store, false, new ArrayList<>());
+        assertThat(a.onAssigned(many)).isEmpty();
+        List<PartitionedEvent> events = new ArrayList<>();
+        Map<Partition, Long> last = new java.util.HashMap<>();
+        for (Partition p : many) {
+            events.add(failure(p, 0, 10));
+            last.put(p, 0L);
+        }
+        a.process(new Batch(events, last));
+        a.flush();
+        a.onRevoked(many);
+        a.closeAll();
+
+        PartitionAlarms b = processor(store, false, new ArrayList<>());
+        Map<Partition, Long> marks = b.onAssigned(many);
+        assertThat(marks).hasSize(many.size()).containsValue(0L).doesNotContainValue(-1L);
+        assertThat(b.summaries().values()).allSatisfy(s -> assertThat(s.events()).isOne());
+        b.closeAll();
     }
 }
