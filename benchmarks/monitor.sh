@@ -9,16 +9,16 @@
 # is meaningful on a shared machine), and peak RSS (from /usr/bin/time -v).
 #
 # Usage: benchmarks/monitor.sh [SMALL_RECORDS] [LARGE_RECORDS]   (defaults 500000 and 2000000)
-# Environment: JAVA_HOME (default temurin 25), GATEHOUSE_SHARED (default ../shared), JAVA_OPTS (default
-# -Xmx256m -XX:+UseSerialGC: one event loop needs no parallel collector, and a fixed small heap shows that memory does
-# not grow with the input), RUNS (default 1): runs per size, one row each. On a machine shared with other work the CPU
+# Runs as users do, through bin/gatehouse (serial collector, C2 only for 'monitor run', the JDK 25 AOT cache).
+# Environment: JAVA_HOME (default temurin 25), GATEHOUSE_SHARED (default ../shared), JAVA_OPTS added to the launcher's
+# (default -Xmx256m: a fixed small heap shows that memory does not grow with the input), RUNS (default 1): runs per size, one row each. On a machine shared with other work the CPU
 # time of the same run varies with the load (the load average before each run is printed): compare the least CPU time
 # of several runs, or runs at a similar load.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared="${GATEHOUSE_SHARED:-$root/../shared}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-java_opts="${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}"
+java_opts="${JAVA_OPTS:--Xmx256m}"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/gatehouse-bench"
 small="${1:-500000}"
 runs="${RUNS:-1}"
@@ -34,7 +34,7 @@ if [ ! -f "$jar" ] || [ -n "$(find "$root"/*/src/main -newer "$jar" -print -quit
 fi
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load average $(cut -d' ' -f1-3 /proc/loadavg) (shared with other work)"
-echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); options: $java_opts"
+echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); bin/gatehouse with: $java_opts"
 printf '%-10s %-8s %9s %9s %12s %14s %10s %12s %6s\n' records size wall_s cpu_s events/s events/cpu-s peak_MB transitions load
 for n in "$small" "$large"; do
  for ((run = 1; run <= runs; run++)); do
@@ -45,7 +45,7 @@ for n in "$small" "$large"; do
   fi
   load=$(cut -d' ' -f1 /proc/loadavg)
   work=$(mktemp -d)
-  /usr/bin/time -v -o "$work/time.txt" "$JAVA_HOME/bin/java" $java_opts -jar "$jar" monitor run --pack cis \
+  GATEHOUSE_JAVA_OPTS="$java_opts" /usr/bin/time -v -o "$work/time.txt" "$root/bin/gatehouse" monitor run --pack cis \
     --input "$input" --store "jdbc:sqlite:$work/bench.db" --flush >"$work/out.txt" 2>"$work/err.txt" \
     || { cat "$work/err.txt" >&2; exit 3; }
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$work/time.txt")
