@@ -32,7 +32,6 @@ public final class FilterPattern {
     private final Kind kind;
     private final Matchers.Matcher matcher;
     private final List<String> fields;
-    private final java.util.Set<String> roots;
     private final List<List<Object>> paths;
 
     private FilterPattern(String text, Parser.Parsed p) {
@@ -40,11 +39,6 @@ public final class FilterPattern {
         this.kind = p.kind();
         this.matcher = p.matcher();
         this.fields = p.fields();
-        this.roots = switch (p.kind()) {
-            case ALL -> java.util.Set.of();
-            case JSON -> p.roots();
-            case TERMS, DELIMITED -> null;
-        };
         this.paths = switch (p.kind()) {
             case ALL -> List.of();
             case JSON -> p.selectors() == null ? null : p.selectors().stream().map(FilterPattern::path).distinct().toList();
@@ -72,16 +66,6 @@ public final class FilterPattern {
      */
     public List<List<Object>> jsonPaths() {
         return paths;
-    }
-
-    /**
-     * The top-level properties of a JSON event this pattern can read: its result depends on nothing else, so a reader
-     * may leave the other properties out of the event (a projection) without changing any verdict. {@code null} when
-     * the pattern needs the whole event (term and space-delimited patterns read the text); empty for the pattern
-     * that matches everything.
-     */
-    public java.util.Set<String> jsonRoots() {
-        return roots;
     }
 
     /**

@@ -193,33 +193,6 @@ public final class MetricFilter {
     }
 
     /**
-     * The top-level properties of a JSON event this filter reads (its pattern's, its metric value's and its
-     * dimensions'), or {@code null} when it needs the whole event. See {@link FilterPattern#jsonRoots()}.
-     */
-    public java.util.Set<String> jsonRoots() {
-        java.util.Set<String> p = pattern.jsonRoots();
-        if (p == null) {
-            return null;
-        }
-        java.util.Set<String> out = new java.util.LinkedHashSet<>(p);
-        java.util.List<Ref> refs = new java.util.ArrayList<>(dimensionRefs.values());
-        refs.add(value);
-        for (Ref r : refs) {
-            if (r.field() != null) {
-                return null;
-            }
-            if (r.selector() != null) {
-                String[] names = r.selector().names();
-                if (names.length == 0 || names[0] == null) {
-                    return null;
-                }
-                out.add(names[0]);
-            }
-        }
-        return out;
-    }
-
-    /**
      * The paths into a JSON event this filter reads (its pattern's, its metric value's and its dimensions'), or
      * {@code null} when it needs the whole event. See {@link FilterPattern#jsonPaths()}: the values read here are
      * scalars (a container gives no value), so the same reasoning holds.

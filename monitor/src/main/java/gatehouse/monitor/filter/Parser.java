@@ -36,22 +36,18 @@ final class Parser {
     }
 
     /** The result: what kind of pattern, its matcher and, for space-delimited patterns, the declared field names. */
-    record Parsed(FilterPattern.Kind kind, Matchers.Matcher matcher, List<String> fields, java.util.Set<String> roots,
-                  List<Selector> selectors) {
+    record Parsed(FilterPattern.Kind kind, Matchers.Matcher matcher, List<String> fields, List<Selector> selectors) {
         Parsed(FilterPattern.Kind kind, Matchers.Matcher matcher, List<String> fields) {
-            this(kind, matcher, fields, null, null);
+            this(kind, matcher, fields, null);
         }
     }
 
     static Parsed parse(String src) {
         Parser p = new Parser(src);
         Parsed r = p.top();
-        return new Parsed(r.kind(), r.matcher(), r.fields(), p.wholeEvent ? null : java.util.Set.copyOf(p.roots),
-                p.wholeEvent ? null : List.copyOf(p.selectors));
+        return new Parsed(r.kind(), r.matcher(), r.fields(), p.wholeEvent ? null : List.copyOf(p.selectors));
     }
 
-    /** Top-level property names the selectors parsed so far start with; see {@link FilterPattern#jsonRoots()}. */
-    private final java.util.Set<String> roots = new java.util.LinkedHashSet<>();
     /** Every selector parsed so far, in order; see {@link FilterPattern#jsonPaths()}. */
     private final List<Selector> selectors = new java.util.ArrayList<>();
     /** Whether a selector reads the root itself (no property step first), so that no projection is possible. */
@@ -369,8 +365,6 @@ final class Parser {
         }
         if (names.isEmpty() || names.get(0) == null) {
             wholeEvent = true;
-        } else {
-            roots.add(names.get(0));
         }
         Selector sel = new Selector(src.substring(start, pos), names.toArray(String[]::new), ix);
         selectors.add(sel);

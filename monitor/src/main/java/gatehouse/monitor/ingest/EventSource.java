@@ -74,17 +74,6 @@ public final class EventSource implements Iterator<Event>, Closeable {
     }
 
     /**
-     * A source over {@code inputs} whose records keep only the top-level fields in {@code keep} (plus {@code eventID},
-     * {@code eventTime}, {@code @timestamp} and an EventBridge envelope's {@code detail-type} and {@code detail}); the
-     * other fields are skipped by the tokenizer without being built. For consumers that read known fields only (the
-     * metric filters of {@code gatehouse monitor run}, see {@code FilterPattern.jsonRoots()}), this is most of the
-     * parsing cost saved. {@code keep} null keeps everything.
-     */
-    public static EventSource of(List<String> inputs, InputStream stdin, Consumer<Diagnostic> errors, java.util.Set<String> keep) {
-        return of(inputs, stdin, errors, keep == null ? null : Projection.ofFields(keep));
-    }
-
-    /**
      * A source over {@code inputs} whose records keep only what {@code projection} names (see {@link Projection}):
      * records are read straight from the input bytes where they can be, building those nodes only. For consumers that
      * read known paths only (the metric filters of {@code gatehouse monitor run}, see

@@ -259,22 +259,6 @@ public final class MonitorRunner {
     }
 
     /**
-     * The top-level fields the filters read, so that the reader skips the rest of each record unparsed (the dominant
-     * cost otherwise); null (keep everything) when a filter needs the whole event (term and space-delimited patterns).
-     */
-    static java.util.Set<String> projection(List<MetricFilter> filters) {
-        java.util.Set<String> keep = new java.util.HashSet<>();
-        for (MetricFilter f : filters) {
-            java.util.Set<String> r = f.jsonRoots();
-            if (r == null) {
-                return null;
-            }
-            keep.addAll(r);
-        }
-        return keep;
-    }
-
-    /**
      * The paths into a record the filters read, so that the reader builds only those nodes and skips the rest of
      * each record unparsed; null (keep everything) when a filter needs the whole event.
      */
