@@ -58,9 +58,13 @@ public final class Cli implements Runnable {
         Context.set(in, out, err, baseDir);
         GuardCommand.configure(in, baseDir);
         GuardCommand.Streams.set(out, err);
-        CommandLine cl = commandLine(rest, in, out, err);
         try {
-            return cl.execute(rest.toArray(String[]::new));
+            // an installed git hook's fixed command line skips picocli (see HooksCommand.runDirect)
+            Integer hooked = gatehouse.cli.secrets.HooksCommand.runDirect(rest);
+            if (hooked != null) {
+                return hooked;
+            }
+            return commandLine(rest, in, out, err).execute(rest.toArray(String[]::new));
         } catch (StackOverflowError e) {
             // every parser bounds its nesting; this is the last line of defence, not a stack trace
             err.println("gatehouse: error: the input is nested too deeply to process");

@@ -69,4 +69,42 @@ class CliTest {
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("Unknown option: '--bogus'").contains("hint: see 'gatehouse secrets --help'");
     }
+
+    /** Only an installed hook's exact command line skips picocli; help, options and unknown hooks do not. */
+    @Test
+    void onlyAHooksFixedCommandLineSkipsPicocli() {
+        for (List<String> args : List.of(List.of("hooks", "run", "--help"), List.of("hooks", "run", "nosuch"),
+                List.of("hooks", "run"), List.of("hooks", "install"), List.of("secrets", "run", "pre-commit"),
+                List.of("hooks", "run", "pre-push", "--force"))) {
+            assertThat(gatehouse.cli.secrets.HooksCommand.runDirect(args)).as(args.toString()).isNull();
+        }
+        // outside a git repository both paths report it the same way
+        Result outside = run("hooks", "run", "pre-commit");
+        assertThat(outside.code()).isEqualTo(2);
+        assertThat(outside.err()).startsWith("gatehouse: pre-commit hook: ").contains("not a git repository");
+        assertThat(run("hooks", "run", "nosuch").err()).startsWith("gatehouse: nosuch hook: ").contains("not a git repository");
+    }
+
+    @Test
+    void theDirectHookPathBlocksAStagedSecretAndPassesACleanCommit() throws Exception {
+        git("init", "-q");
+        java.nio.file.Files.writeString(dir.resolve("ok.txt"), "hello\n");
+        git("add", "ok.txt");
+        assertThat(run("hooks", "run", "pre-commit").code()).isZero();
+        java.nio.file.Files.writeString(dir.resolve("cfg.txt"), "aws_key = \"AKIAZ3MSJV4WPQ7HLK2N\"\n");
+        git("add", "cfg.txt");
+        Result blocked = run("hooks", "run", "pre-commit");
+        assertThat(blocked.code()).isEqualTo(1);
+        assertThat(blocked.err()).contains("commit blocked").contains("cfg.txt:1:").contains("aws-access-token")
+                .doesNotContain("AKIAZ3MSJV4WPQ7HLK2N");
+        assertThat(run("hooks", "run", "nosuch").err()).contains("unknown hook nosuch");
+    }
+
+    private void git(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isZero();
+    }
 }
