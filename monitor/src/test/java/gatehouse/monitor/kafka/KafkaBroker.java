@@ -51,6 +51,20 @@ public final class KafkaBroker implements ParameterResolver {
             String name = prefix + "-" + (++topics);
             try (Admin admin = admin()) {
                 admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                // creation returns before every partition has a leader; a producer sending then can see its first
+                // batches of a leaderless partition fail, so wait until the broker reports a leader for each
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (true) {
+                    var d = admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
+                    if (d.partitions().size() == partitions && d.partitions().stream().allMatch(x -> x.leader() != null
+                            && !x.leader().isEmpty() && !x.isr().isEmpty())) {
+                        break;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("topic " + name + " has partitions without a leader: " + d);
+                    }
+                    Thread.sleep(50);
+                }
             }
             return name;
         }

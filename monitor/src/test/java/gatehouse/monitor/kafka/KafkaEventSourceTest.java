@@ -54,7 +54,7 @@ class KafkaEventSourceTest {
         List<Event> events = TrailData.generate(6, 100, 1);
         KafkaPublisher.Result r = publish(broker, topic, events);
         assertThat(r.sent()).isEqualTo(600);
-        assertThat(r.acknowledged()).isEqualTo(600);
+        assertThat(r.acknowledged()).as("first error: %s", r.firstError()).isEqualTo(600);
         assertThat(r.failed()).isZero();
         assertThat(r.partitions()).isEqualTo(4);
         assertThat(r.perAccount()).hasSize(6).allSatisfy((k, v) -> assertThat(v).isEqualTo(100));
