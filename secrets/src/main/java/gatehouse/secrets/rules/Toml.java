@@ -506,28 +506,13 @@ public final class Toml {
         return new TomlException(message, lc[0], lc[1]);
     }
 
-    /** Offsets where each line begins, built on the first lookup: the config loader asks for every key's place. */
-    private int[] lineStarts;
+    /** Where each line begins, built on the first lookup: the config loader asks for every key's place. */
+    private gatehouse.core.LineStarts lines;
 
     private int[] lineColumn(int at) {
-        if (lineStarts == null) {
-            int count = 1;
-            for (int i = 0; i < s.length(); i++) {
-                if (s.charAt(i) == '\n') {
-                    count++;
-                }
-            }
-            int[] starts = new int[count];
-            for (int i = 0, k = 1; i < s.length(); i++) {
-                if (s.charAt(i) == '\n') {
-                    starts[k++] = i + 1;
-                }
-            }
-            lineStarts = starts;
+        if (lines == null) {
+            lines = gatehouse.core.LineStarts.of(s);
         }
-        int offset = Math.max(0, Math.min(at, s.length()));
-        int i = java.util.Arrays.binarySearch(lineStarts, offset);
-        int line = i >= 0 ? i : -i - 2;
-        return new int[] {line + 1, offset - lineStarts[line] + 1};
+        return new int[] {lines.line(at), lines.column(at)};
     }
 }

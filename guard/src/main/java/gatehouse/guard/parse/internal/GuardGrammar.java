@@ -1,6 +1,7 @@
 package gatehouse.guard.parse.internal;
 
 import gatehouse.core.Diagnostic;
+import gatehouse.core.LineStarts;
 import gatehouse.core.SourceSpan;
 import gatehouse.core.doc.BoolValue;
 import gatehouse.core.doc.FloatValue;
@@ -33,7 +34,6 @@ import gatehouse.guard.ast.WhenGuardClause;
 import gatehouse.guard.parse.GuardParseException;
 import gatehouse.guard.parse.Parser;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -80,7 +80,7 @@ public final class GuardGrammar {
     private final String file;
     private final String s;
     private final int n;
-    private final int[] lineStarts;
+    private final LineStarts lines;
     private int p;
     private int depth;
     private final List<Diagnostic> errors = new ArrayList<>();
@@ -98,19 +98,7 @@ public final class GuardGrammar {
         this.file = file;
         this.s = source;
         this.n = source.length();
-        int count = 1;
-        for (int i = 0; i < n; i++) {
-            if (source.charAt(i) == '\n') {
-                count++;
-            }
-        }
-        lineStarts = new int[count];
-        int k = 1;
-        for (int i = 0; i < n; i++) {
-            if (source.charAt(i) == '\n') {
-                lineStarts[k++] = i + 1;
-            }
-        }
+        this.lines = LineStarts.of(source);
     }
 
     // ------------------------------------------------------------------ file
@@ -200,8 +188,8 @@ public final class GuardGrammar {
 
     private void record(Fail f) {
         int pos = Math.min(f.pos, n);
-        int line = lineOf(pos);
-        int col = pos - lineStarts[line - 1] + 1;
+        int line = lines.line(pos);
+        int col = lines.column(pos);
         String srcLine = lineText(line);
         errors.add(Diagnostic.of("policy_parse_error", SourceSpan.at(file, line, col), f.context, f.hint)
                 .withSourceLine(srcLine));
@@ -215,9 +203,9 @@ public final class GuardGrammar {
     /** Skips to the next line that starts a top-level item ({@code rule} or {@code let} at column 1). */
     private void recover(int itemStart) {
         int from = Math.max(p, itemStart + 1);
-        int line = lineOf(Math.min(from, n));
-        for (int l = line; l < lineStarts.length; l++) {
-            int start = lineStarts[l];
+        int line = lines.line(Math.min(from, n));
+        for (int l = line + 1; l <= lines.count(); l++) {
+            int start = lines.start(l);
             if (start >= from && (s.startsWith("rule", start) || s.startsWith("let", start))) {
                 p = start;
                 return;
@@ -226,25 +214,18 @@ public final class GuardGrammar {
         p = n;
     }
 
-    private int lineOf(int pos) {
-        int idx = Arrays.binarySearch(lineStarts, pos);
-        return idx >= 0 ? idx + 1 : -idx - 1;
-    }
-
     private String lineText(int line) {
-        int start = lineStarts[line - 1];
-        int end = line < lineStarts.length ? lineStarts[line] - 1 : n;
+        int start = lines.start(line);
+        int end = lines.end(line);
         return s.substring(start, Math.max(start, Math.min(end, start + 400)));
     }
 
     private FileLocation loc(int pos) {
-        int line = lineOf(pos);
-        return new FileLocation(line, pos - lineStarts[line - 1] + 1, file);
+        return new FileLocation(lines.line(pos), lines.column(pos), file);
     }
 
     private Position position(int pos) {
-        int line = lineOf(pos);
-        return new Position(line, pos - lineStarts[line - 1]);
+        return new Position(lines.line(pos), lines.column(pos) - 1);
     }
 
     private Fail fail(String context) {
