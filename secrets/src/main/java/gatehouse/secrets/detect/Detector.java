@@ -356,12 +356,7 @@ public final class Detector {
     }
 
     private static boolean hasDigit(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (Character.isDigit(s.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
+        return hasDigit(s, 0, s.length());
     }
 
     /**

@@ -11,16 +11,16 @@ import com.google.re2j.Matcher;
 public final class Match {
     private final String text;
     private final int[] spans;
-    /** The matcher the groups come from, until they are loaded; null once they are (or when given at once). */
+    /** The matcher the groups come from, until they are loaded; null once they are. */
     private Matcher pending;
     private final int offset;
     private final int skip;
 
-    Match(String text, int[] spans) {
-        this.text = text;
-        this.spans = spans;
-        this.offset = 0;
-        this.skip = 0;
+    /** A match of a matcher that goes on to find others: its groups are taken at once. */
+    static Match now(String text, Matcher m) {
+        Match match = new Match(text, m, 0, 0);
+        match.load();
+        return match;
     }
 
     /**

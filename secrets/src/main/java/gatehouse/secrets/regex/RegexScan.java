@@ -41,7 +41,7 @@ public final class RegexScan {
         if (prefilter == null) {
             Matcher m = pattern.matcher(text);
             while (m.find()) {
-                sink.accept(of(text, m, 0, 0));
+                sink.accept(Match.now(text, m));
             }
             return;
         }
@@ -177,7 +177,7 @@ public final class RegexScan {
                 if (!whole.find(p)) {
                     return;
                 }
-                Match m = of(text, whole, 0, 0);
+                Match m = Match.now(text, whole);
                 sink.accept(m);
                 p = Math.max(m.end(), m.start() + 1);
                 continue;
@@ -217,20 +217,6 @@ public final class RegexScan {
         }
         Match r = new Match(text, m, s - 1, 1);
         return r.start() == s ? r : null;
-    }
-
-    /** The match in offsets of the whole text; {@code skip} characters of group 0 belong to the prefix. */
-    private static Match of(String text, Matcher m, int offset, int skip) {
-        int g = m.groupCount();
-        int[] spans = new int[2 * (g + 1)];
-        spans[0] = m.start() + offset + skip;
-        spans[1] = m.end() + offset;
-        for (int i = 1; i <= g; i++) {
-            int st = m.start(i);
-            spans[2 * i] = st < 0 ? -1 : st + offset;
-            spans[2 * i + 1] = st < 0 ? -1 : m.end(i) + offset;
-        }
-        return new Match(text, spans);
     }
 
     /** Characters {@code [from, to)} of an array, as RE2/J reads its input. */
