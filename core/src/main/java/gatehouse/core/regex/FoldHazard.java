@@ -26,7 +26,12 @@ public final class FoldHazard {
     static final int MAX_FOLD = 0x1E943;
 
     /** Where in a regex the hazard is, what it is, and how to write the regex instead. */
-    public record Problem(int index, String message, String hint) {}
+    public record Problem(int index, String message, String hint) {
+        /** The message with the (1-based) character position, for an error line. */
+        public String described() {
+            return message + " (at character " + (index + 1) + ")";
+        }
+    }
 
     private final String re;
     private int pos;

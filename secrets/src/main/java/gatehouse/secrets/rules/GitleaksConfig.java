@@ -237,8 +237,7 @@ public final class GitleaksConfig {
     private Regex compile(SourceSpan file, String what, String regex) {
         gatehouse.core.regex.FoldHazard.Problem hazard = gatehouse.core.regex.FoldHazard.find(regex);
         if (hazard != null) {
-            throw error(file, what + " cannot be used: " + hazard.message() + " (at character " + (hazard.index() + 1) + ")",
-                    hazard.hint());
+            throw error(file, what + " cannot be used: " + hazard.described(), hazard.hint());
         }
         if (lazy) {
             return Regex.lazy(regex);

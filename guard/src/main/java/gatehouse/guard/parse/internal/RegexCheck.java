@@ -8,7 +8,7 @@ final class RegexCheck {
     static String problem(String pattern) {
         gatehouse.core.regex.FoldHazard.Problem hazard = gatehouse.core.regex.FoldHazard.find(pattern);
         if (hazard != null) {
-            return hazard.message() + " (at character " + (hazard.index() + 1) + "); " + hazard.hint();
+            return hazard.described() + "; " + hazard.hint();
         }
         String rust = pattern.replace("(?P<", "(?<");
         try {
