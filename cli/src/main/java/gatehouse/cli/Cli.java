@@ -60,7 +60,12 @@ public final class Cli implements Runnable {
         GuardCommand.Streams.set(out, err);
         try {
             // an installed git hook's fixed command line skips picocli (see HooksCommand.runDirect)
-            Integer hooked = gatehouse.cli.secrets.HooksCommand.runDirect(rest);
+            Integer hooked;
+            try {
+                hooked = gatehouse.cli.secrets.HooksCommand.runDirect(rest);
+            } catch (RuntimeException e) {
+                return internalError(e, err);
+            }
             if (hooked != null) {
                 return hooked;
             }
@@ -90,19 +95,22 @@ public final class Cli implements Runnable {
         }
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            err.println("gatehouse: internal error: " + ex);
-            if (Boolean.getBoolean("gatehouse.debug")) {
-                ex.printStackTrace(err);
-            }
-            return ExitCode.INTERNAL_ERROR.code;
-        });
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> internalError(ex, err));
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("gatehouse: " + ex.getMessage());
             err.println("  hint: see '" + ex.getCommandLine().getCommandSpec().qualifiedName(" ") + " --help'");
             return ExitCode.INPUT_ERROR.code;
         });
         return cl;
+    }
+
+    /** A command's unexpected exception: one line (the stack trace with --debug), exit code 3. */
+    private static int internalError(Exception ex, PrintStream err) {
+        err.println("gatehouse: internal error: " + ex);
+        if (Boolean.getBoolean("gatehouse.debug")) {
+            ex.printStackTrace(err);
+        }
+        return ExitCode.INTERNAL_ERROR.code;
     }
 
     /** The subcommand class {@code name} names (by its {@code @Command} name or alias), or null; help is all of them. */

@@ -184,7 +184,8 @@ public final class HooksCommand implements Runnable {
      * The command line an installed hook runs ({@code hooks run HOOK [ARG...]}, no options), run without picocli: a
      * hook starts on every commit, and picocli's classes, compiled for Java 5, can never come from the AOT cache, so
      * building its model costs about a third of the hook's time. Anything else (an option, {@code --help}, an unknown
-     * hook name) returns null and goes through picocli as usual. Same exit codes and messages as {@link Run}.
+     * hook name) returns null and goes through picocli as usual. Same exit codes and messages as {@link Run}; an
+     * unexpected exception is the caller's to report, as picocli's handler reports it.
      */
     public static Integer runDirect(List<String> commandLine) {
         if (commandLine.size() < 3 || !commandLine.get(0).equals("hooks") || !commandLine.get(1).equals("run")
@@ -194,16 +195,7 @@ public final class HooksCommand implements Runnable {
         Run run = new Run();
         run.hook = commandLine.get(2);
         run.args = new ArrayList<>(commandLine.subList(3, commandLine.size()));
-        try {
-            return run.call();
-        } catch (RuntimeException e) {
-            // as the picocli path's execution-exception handler reports it
-            Context.err().println("gatehouse: internal error: " + e);
-            if (Boolean.getBoolean("gatehouse.debug")) {
-                e.printStackTrace(Context.err());
-            }
-            return ExitCode.INTERNAL_ERROR.code;
-        }
+        return run.call();
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, hidden = true,
