@@ -2,7 +2,6 @@ package gatehouse.monitor.run;
 
 import gatehouse.audit.AuditLog;
 import gatehouse.core.Diagnostic;
-import gatehouse.monitor.alarm.AlarmDefinition;
 import gatehouse.monitor.alarm.AlarmEngine;
 import gatehouse.monitor.alarm.Transition;
 import gatehouse.monitor.filter.MetricFilter;
@@ -145,10 +144,8 @@ final class LiveRun implements Feed.Sink {
             state.reset();
         }
         List<Transition> pending = new ArrayList<>();
-        List<AlarmDefinition> defs = config.alarms().stream().map(MonitorConfig.AlarmSpec::definition).toList();
-        AlarmEngine engine = new AlarmEngine(defs, options.lateness(), pending::add);
-        List<MetricFilter> filters = config.filters().stream().map(MonitorConfig.FilterSpec::filter).toList();
-        Counting c = new Counting(engine, filters, pending);
+        AlarmEngine engine = new AlarmEngine(config.alarmDefinitions(), options.lateness(), pending::add);
+        Counting c = new Counting(engine, config.metricFilters(), pending);
         StateStore.Saved saved = state.load();
         List<String> reset = List.of();
         if (saved != null) {

@@ -56,6 +56,16 @@ public record MonitorConfig(String name, List<FilterSpec> filters, List<AlarmSpe
         alarms = List.copyOf(alarms);
     }
 
+    /** The metric filters themselves, in file order. */
+    public List<gatehouse.monitor.filter.MetricFilter> metricFilters() {
+        return filters.stream().map(FilterSpec::filter).toList();
+    }
+
+    /** The alarm definitions themselves, in file order. */
+    public List<gatehouse.monitor.alarm.AlarmDefinition> alarmDefinitions() {
+        return alarms.stream().map(AlarmSpec::definition).toList();
+    }
+
     /**
      * A metric filter with the benchmark controls it implements.
      *

@@ -172,9 +172,8 @@ public final class MonitorRunner {
             state.reset();
         }
         List<Transition> pending = new ArrayList<>();
-        List<AlarmDefinition> defs = config.alarms().stream().map(MonitorConfig.AlarmSpec::definition).toList();
-        AlarmEngine engine = new AlarmEngine(defs, options.lateness(), pending::add);
-        List<MetricFilter> filters = config.filters().stream().map(MonitorConfig.FilterSpec::filter).toList();
+        AlarmEngine engine = new AlarmEngine(config.alarmDefinitions(), options.lateness(), pending::add);
+        List<MetricFilter> filters = config.metricFilters();
         String inputsKey = String.join("\n", inputs);
 
         StateStore.Saved saved = state.load();
@@ -389,8 +388,8 @@ public final class MonitorRunner {
      */
     public KafkaSummary runKafka(KafkaUrl url, Map<String, Object> clientConfig, Duration commitInterval, Duration idleStop,
                                  Consumer<Diagnostic> errors) {
-        List<AlarmDefinition> defs = config.alarms().stream().map(MonitorConfig.AlarmSpec::definition).toList();
-        List<MetricFilter> filters = config.filters().stream().map(MonitorConfig.FilterSpec::filter).toList();
+        List<AlarmDefinition> defs = config.alarmDefinitions();
+        List<MetricFilter> filters = config.metricFilters();
         try (AuditLog audit = AuditLog.open(store);
              KafkaEventSource source = new KafkaEventSource(url, clientConfig, commitInterval, errors)) {
             PartitionAlarms alarms = new PartitionAlarms(store, options.scope(), defs, filters, options.lateness(),
