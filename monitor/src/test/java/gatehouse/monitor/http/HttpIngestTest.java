@@ -1,5 +1,7 @@
 package gatehouse.monitor.http;
 
+import static gatehouse.monitor.run.MonitorRunnerTest.benign;
+import static gatehouse.monitor.run.MonitorRunnerTest.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -44,7 +45,6 @@ import org.junit.jupiter.api.io.TempDir;
  * paths (405, 404), parallel senders; the alarm states equal those of a batch run over the same records.
  */
 class HttpIngestTest {
-    static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
     static final byte[] SECRET = "s3cret-token-for-tests-0123456789".getBytes(StandardCharsets.UTF_8);
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,17 +60,6 @@ class HttpIngestTest {
     Thread thread;
     volatile MonitorRunner.Summary summary;
     volatile Throwable failure;
-
-    static String failure(String id, long second) {
-        return "{\"eventID\":\"" + id + "\",\"eventTime\":\"" + T0.plusSeconds(second) + "\",\"eventName\":\"ConsoleLogin\","
-                + "\"eventSource\":\"signin.amazonaws.com\",\"errorMessage\":\"Failed authentication\","
-                + "\"userIdentity\":{\"type\":\"IAMUser\"}}";
-    }
-
-    static String benign(String id, long second) {
-        return "{\"eventID\":\"" + id + "\",\"eventTime\":\"" + T0.plusSeconds(second) + "\",\"eventName\":\"DescribeInstances\","
-                + "\"eventSource\":\"ec2.amazonaws.com\",\"userIdentity\":{\"type\":\"IAMUser\"}}";
-    }
 
     static String envelope(String record) {
         return "{\"version\":\"0\",\"id\":\"x\",\"detail-type\":\"AWS API Call via CloudTrail\",\"source\":\"aws.signin\","

@@ -31,19 +31,20 @@ import org.junit.jupiter.api.io.TempDir;
  * The run over real files and a real store: transitions, audit, resume, duplicates, late events, bad input. The cases
  * that keep state across runs run on each store dialect ({@link EachStore}), the others on SQLite.
  */
-class MonitorRunnerTest {
+public class MonitorRunnerTest {
     @TempDir
     Path dir;
 
-    static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
+    /** The start of the trails the records below build (the monitor's run, follow and HTTP tests use them). */
+    public static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
 
-    static String failure(String id, long second) {
+    public static String failure(String id, long second) {
         return "{\"eventID\":\"" + id + "\",\"eventTime\":\"" + T0.plusSeconds(second) + "\",\"eventName\":\"ConsoleLogin\","
                 + "\"eventSource\":\"signin.amazonaws.com\",\"errorMessage\":\"Failed authentication\","
                 + "\"userIdentity\":{\"type\":\"IAMUser\"}}";
     }
 
-    static String benign(String id, long second) {
+    public static String benign(String id, long second) {
         return "{\"eventID\":\"" + id + "\",\"eventTime\":\"" + T0.plusSeconds(second) + "\",\"eventName\":\"DescribeInstances\","
                 + "\"eventSource\":\"ec2.amazonaws.com\",\"userIdentity\":{\"type\":\"IAMUser\"}}";
     }
