@@ -18,6 +18,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code gatehouse monitor run} in process: text and JSON output, user configurations, stdin, and its errors. */
 class MonitorRunCommandTest {
+    /** A configuration of its own: one filter counting failed sign-ins, one alarm at a threshold given by %d. */
+    static final String FAILURES_ALARM = """
+            name: mine
+            metricFilters:
+              - name: failures
+                pattern: '{ $.errorMessage = "Failed authentication" }'
+                metricName: Failures
+                metricNamespace: Mine
+            alarms:
+              - name: two-failures
+                namespace: Mine
+                metricName: Failures
+                period: 60
+                comparisonOperator: GreaterThanOrEqualToThreshold
+                threshold: %d
+                actions: [log]
+            """;
+
     @TempDir
     Path dir;
 
@@ -57,22 +75,7 @@ class MonitorRunCommandTest {
 
     @Test
     void userConfigurationInJson() throws Exception {
-        Files.writeString(dir.resolve("alarms.yaml"), """
-                name: mine
-                metricFilters:
-                  - name: failures
-                    pattern: '{ $.errorMessage = "Failed authentication" }'
-                    metricName: Failures
-                    metricNamespace: Mine
-                alarms:
-                  - name: two-failures
-                    namespace: Mine
-                    metricName: Failures
-                    period: 60
-                    comparisonOperator: GreaterThanOrEqualToThreshold
-                    threshold: 2
-                    actions: [log]
-                """);
+        Files.writeString(dir.resolve("alarms.yaml"), FAILURES_ALARM.formatted(2));
         Run r = cli(THREE_FAILURES, "monitor", "run", "--config", "alarms.yaml", "--input", "-", "--store", store(),
                 "--lateness", "30s", "--format", "json", "--flush");
         assertThat(r.err()).isEmpty();
@@ -92,27 +95,11 @@ class MonitorRunCommandTest {
 
     @Test
     void anAlarmWhoseDefinitionChangedIsReportedAndStartsAfresh() throws Exception {
-        String config = """
-                name: mine
-                metricFilters:
-                  - name: failures
-                    pattern: '{ $.errorMessage = "Failed authentication" }'
-                    metricName: Failures
-                    metricNamespace: Mine
-                alarms:
-                  - name: two-failures
-                    namespace: Mine
-                    metricName: Failures
-                    period: 60
-                    comparisonOperator: GreaterThanOrEqualToThreshold
-                    threshold: %d
-                    actions: [log]
-                """;
-        Files.writeString(dir.resolve("alarms.yaml"), config.formatted(2));
+        Files.writeString(dir.resolve("alarms.yaml"), FAILURES_ALARM.formatted(2));
         Run first = cli(failure(1, "2026-12-02T10:00:01Z"), "monitor", "run", "--config", "alarms.yaml", "--input", "-",
                 "--store", store());
         assertThat(first.err()).isEmpty();
-        Files.writeString(dir.resolve("alarms.yaml"), config.formatted(3));
+        Files.writeString(dir.resolve("alarms.yaml"), FAILURES_ALARM.formatted(3));
         // the text run warns and stores the new definition; the JSON run after it has nothing to warn of
         for (String format : List.of("text", "json")) {
             Run again = cli(failure(2, "2026-12-02T10:00:02Z"), "monitor", "run", "--config", "alarms.yaml", "--input", "-",
