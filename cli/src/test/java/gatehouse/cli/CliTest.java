@@ -16,14 +16,8 @@ class CliTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {}
-
-    Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Cli.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), dir);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    InProcess.Result run(String... args) {
+        return InProcess.run(dir, args);
     }
 
     private static String nameOf(Class<?> c) {
@@ -47,7 +41,7 @@ class CliTest {
 
     @Test
     void helpListsEveryCommandAndHelpOfOneCommandWorks() {
-        Result r = run("--help");
+        InProcess.Result r = run("--help");
         assertThat(r.code()).isZero();
         for (Class<?> c : Cli.SUBCOMMANDS) {
             if (c.getAnnotation(CommandLine.Command.class).hidden()) {
@@ -55,17 +49,17 @@ class CliTest {
             }
             assertThat(r.out()).contains("  " + nameOf(c) + " ");
         }
-        Result h = run("help", "secrets");
+        InProcess.Result h = run("help", "secrets");
         assertThat(h.code()).isZero();
         assertThat(h.out()).startsWith("Usage: gatehouse secrets");
     }
 
     @Test
     void usageErrorsNameTheCommandWhoseHelpToRead() {
-        Result unknown = run("nosuch");
+        InProcess.Result unknown = run("nosuch");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("Unmatched argument at index 0: 'nosuch'").contains("hint: see 'gatehouse --help'");
-        Result bad = run("secrets", "--bogus");
+        InProcess.Result bad = run("secrets", "--bogus");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("Unknown option: '--bogus'").contains("hint: see 'gatehouse secrets --help'");
     }
@@ -79,7 +73,7 @@ class CliTest {
             assertThat(gatehouse.cli.secrets.HooksCommand.runDirect(args)).as(args.toString()).isNull();
         }
         // outside a git repository both paths report it the same way
-        Result outside = run("hooks", "run", "pre-commit");
+        InProcess.Result outside = run("hooks", "run", "pre-commit");
         assertThat(outside.code()).isEqualTo(2);
         assertThat(outside.err()).startsWith("gatehouse: pre-commit hook: ").contains("not a git repository");
         assertThat(run("hooks", "run", "nosuch").err()).startsWith("gatehouse: nosuch hook: ").contains("not a git repository");
@@ -93,7 +87,7 @@ class CliTest {
         assertThat(run("hooks", "run", "pre-commit").code()).isZero();
         java.nio.file.Files.writeString(dir.resolve("cfg.txt"), "aws_key = \"AKIAZ3MSJV4WPQ7HLK2N\"\n");
         git("add", "cfg.txt");
-        Result blocked = run("hooks", "run", "pre-commit");
+        InProcess.Result blocked = run("hooks", "run", "pre-commit");
         assertThat(blocked.code()).isEqualTo(1);
         assertThat(blocked.err()).contains("commit blocked").contains("cfg.txt:1:").contains("aws-access-token")
                 .doesNotContain("AKIAZ3MSJV4WPQ7HLK2N");

@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import gatehouse.cli.Cli;
 import gatehouse.cli.ExitCode;
+import gatehouse.cli.InProcess;
 import gatehouse.core.doc.MapValue;
 import gatehouse.core.doc.StringValue;
 import gatehouse.iac.load.DocumentLoader;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -24,17 +20,8 @@ class MergeCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {}
-
-    Run merge(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 1];
-        all[0] = "merge";
-        System.arraycopy(args, 0, all, 1, args.length);
-        int code = Cli.run(all, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), dir);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    InProcess.Result merge(String... args) {
+        return InProcess.command(dir, "merge", args);
     }
 
     void write(String rel, String text) throws IOException {
@@ -84,7 +71,7 @@ class MergeCommandTest {
     void aDisjointMergeIsCleanAndWritesTheTemplateAndItsProvenance() throws IOException {
         write("sec/sg.yaml", SECURITY_SG);
         write("app/app.yaml", "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\nOutputs:\n  SG:\n    Value: !GetAtt WebSG.GroupId\n");
-        Run r = merge(with("-o", "out/merged.yaml", "--provenance", "out/prov.json"));
+        InProcess.Result r = merge(with("-o", "out/merged.yaml", "--provenance", "out/prov.json"));
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK.code);
         assertThat(r.out()).contains("2 fragments", "0 findings", "decision: PASS");
         MapValue merged = (MapValue) DocumentLoader.defaults().load(dir.resolve("out/merged.yaml"));
@@ -99,7 +86,7 @@ class MergeCommandTest {
     void devRedefiningSecuritysGroupFailsAndTheTemplateKeepsSecuritys() throws IOException {
         write("sec/sg.yaml", SECURITY_SG);
         write("app/x.yaml", DEV_REDEFINES);
-        Run r = merge(with("-o", "merged.yaml", "-f", "text", "-f", "sarif", "--report", "-", "--report", "merge.sarif"));
+        InProcess.Result r = merge(with("-o", "merged.yaml", "-f", "text", "-f", "sarif", "--report", "-", "--report", "merge.sarif"));
         assertThat(r.code()).isEqualTo(ExitCode.GATE_FAILED.code);
         assertThat(r.out()).contains("app/x.yaml", "4:3", "GH-MERGE-001",
                 "dev fragment app/x.yaml:4:3 redefines resource WebSG owned by security (sec/sg.yaml:2:3)", "decision: FAIL");
@@ -132,7 +119,7 @@ class MergeCommandTest {
                       ImageId: ami-12345678
                       Monitoring: false
                 """);
-        Run r = merge(with("--rules", "security=policies", "-f", "json"));
+        InProcess.Result r = merge(with("--rules", "security=policies", "-f", "json"));
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.GATE_FAILED.code);
         JsonNode f = new ObjectMapper().readTree(r.out()).get("findings").get(0);
         assertThat(f.get("ruleId").asText()).isEqualTo("SEC_MONITORING");
@@ -156,7 +143,7 @@ class MergeCommandTest {
                       paths: ["app/**"]
                   output: build/merged.json
                 """);
-        Run r = merge();
+        InProcess.Result r = merge();
         assertThat(r.code()).isEqualTo(ExitCode.GATE_FAILED.code);
         assertThat(r.out()).contains("GH-MERGE-001");
         assertThat(new ObjectMapper().readTree(dir.resolve("build/merged.json").toFile()).get("Resources").has("Topic")).isTrue();
@@ -166,7 +153,7 @@ class MergeCommandTest {
     void brokenYamlIsAnInputErrorAtItsLineWithoutATrace() throws IOException {
         write("sec/sg.yaml", SECURITY_SG);
         write("app/broken.yaml", "Resources:\n  Web:\n    Type: [AWS::EC2::Instance\n");
-        Run r = merge(with());
+        InProcess.Result r = merge(with());
         assertThat(r.code()).isEqualTo(ExitCode.INPUT_ERROR.code);
         assertThat(r.err()).startsWith("app/broken.yaml:").contains(": error: invalid YAML", "  hint: ").doesNotContain("at gatehouse.");
     }
@@ -175,7 +162,7 @@ class MergeCommandTest {
     void aFragmentOfNoOwnerAndOneOfTwoEqualOwnersAreInputErrors() throws IOException {
         write("sec/sg.yaml", SECURITY_SG);
         write("misc/stray.yaml", "Resources:\n  Q: {Type: AWS::SQS::Queue}\n");
-        Run r = merge(with("sec/sg.yaml", "misc/stray.yaml"));
+        InProcess.Result r = merge(with("sec/sg.yaml", "misc/stray.yaml"));
         assertThat(r.code()).isEqualTo(ExitCode.INPUT_ERROR.code);
         assertThat(r.err()).contains("misc/stray.yaml:1:1: error: fragment matches no owner's paths", "hint: owners: security (sec/**)");
 
@@ -188,7 +175,7 @@ class MergeCommandTest {
     @Test
     void badFlagsAreInputErrors() throws IOException {
         write("sec/sg.yaml", SECURITY_SG);
-        Run r = merge("--owner", "security");
+        InProcess.Result r = merge("--owner", "security");
         assertThat(r.code()).isEqualTo(ExitCode.INPUT_ERROR.code);
         assertThat(r.err()).contains("expected NAME=VALUE", "hint: e.g. --owner security=sec/**.yaml");
         r = merge(with("--rules", "qa=policies"));
@@ -207,7 +194,7 @@ class MergeCommandTest {
 
     @Test
     void helpHasExamples() {
-        Run r = merge("--help");
+        InProcess.Result r = merge("--help");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("security always wins", "--owner", "--provenance", "Examples:");
     }

@@ -2,12 +2,8 @@ package gatehouse.cli.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gatehouse.cli.Cli;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import gatehouse.cli.InProcess;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,17 +15,8 @@ class ScanCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {}
-
-    Run scan(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 1];
-        all[0] = "scan";
-        System.arraycopy(args, 0, all, 1, args.length);
-        int code = Cli.run(all, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), dir);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    InProcess.Result scan(String... args) {
+        return InProcess.command(dir, "scan", args);
     }
 
     static final String OPEN_SSH = """
@@ -49,7 +36,7 @@ class ScanCommandTest {
     @Test
     void sshOpenThroughAParameterDefaultFailsTheGate() throws IOException {
         Files.writeString(dir.resolve("sg.yaml"), OPEN_SSH);
-        Run r = scan();
+        InProcess.Result r = scan();
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("GH-SG-003", "sg.yaml", "9:", "via parameter SshSource (default)", "decision: FAIL");
     }
@@ -58,7 +45,7 @@ class ScanCommandTest {
     void aParameterFileTurnsTheSameTemplateCompliant() throws IOException {
         Files.writeString(dir.resolve("sg.yaml"), OPEN_SSH);
         Files.writeString(dir.resolve("prod.json"), "{\"Parameters\": {\"SshSource\": \"203.0.113.10/32\"}}");
-        Run r = scan("sg.yaml", "-p", "prod.json");
+        InProcess.Result r = scan("sg.yaml", "-p", "prod.json");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("0 findings", "decision: PASS");
     }
@@ -67,7 +54,7 @@ class ScanCommandTest {
     void corporateCidrsFromConfigCatchSshFromElsewhere() throws IOException {
         Files.writeString(dir.resolve("sg.yaml"), OPEN_SSH.replace("0.0.0.0/0", "198.51.100.7/32"));
         Files.writeString(dir.resolve(".gatehouse.yml"), "version: 1\nparameters:\n  corporate_cidrs: [10.0.0.0/8]\n");
-        Run r = scan();
+        InProcess.Result r = scan();
         assertThat(r.out()).contains("GH-SG-009").doesNotContain("GH-SG-003");
         assertThat(r.code()).isEqualTo(1);
     }
@@ -78,7 +65,7 @@ class ScanCommandTest {
         Files.writeString(dir.resolve("broken.yaml"), "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A: [\n");
         Files.write(dir.resolve("blob.json"), new byte[] {0, 1, 2, 'A', 'W', 'S', ':', ':'});
         Files.writeString(dir.resolve("workflow.yml"), "on: push\njobs: {}\n");
-        Run r = scan();
+        InProcess.Result r = scan();
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.out()).contains("GH-SG-003").containsPattern("broken\\.yaml:\\d+:\\d+: error:")
                 .containsPattern("blob\\.json:\\d+:\\d+: error:").doesNotContain("workflow.yml").doesNotContain("Exception");
@@ -87,7 +74,7 @@ class ScanCommandTest {
     @Test
     void aNamedFileThatIsNotCloudFormationIsAnInputError() throws IOException {
         Files.writeString(dir.resolve("k8s.yaml"), "apiVersion: v1\nkind: Pod\n");
-        Run r = scan("k8s.yaml");
+        InProcess.Result r = scan("k8s.yaml");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.out()).contains("k8s.yaml:1:1: error: not a CloudFormation template");
         assertThat(scan("missing.yaml").code()).isEqualTo(2);
@@ -99,7 +86,7 @@ class ScanCommandTest {
         Files.writeString(dir.resolve("t.json"), "{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\", \"Properties\": {\"BucketName\": \""
                 + "a".repeat(50_000) + "!\"}}}}");
         Files.writeString(dir.resolve("evil.guard"), "rule EVIL { Resources.*.Properties.BucketName != /(a+)+$/ }\n");
-        Run r = scan("t.json", "--no-builtin", "--rules", "evil.guard");
+        InProcess.Result r = scan("t.json", "--no-builtin", "--rules", "evil.guard");
         assertThat(r.code()).isIn(0, 1, 2);
         assertThat(r.out() + r.err()).doesNotContain("Exception");
     }
@@ -108,7 +95,7 @@ class ScanCommandTest {
     void aBrokenUserRuleIsAnInputErrorWithItsPosition() throws IOException {
         Files.writeString(dir.resolve("sg.yaml"), OPEN_SSH);
         Files.writeString(dir.resolve("bad.guard"), "rule R {\n  Resources.*.Type ==\n");
-        Run r = scan("--rules", "bad.guard");
+        InProcess.Result r = scan("--rules", "bad.guard");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).containsPattern("bad\\.guard:\\d+:\\d+: error:");
     }
@@ -124,16 +111,16 @@ class ScanCommandTest {
                   - { rule: GH-SG-001, resource: WebSG, reason: lab, expires: 2999-01-01 }
                   - { rule: GH-SG-007, reason: old exception, expires: 2020-01-01 }
                 """);
-        Run r = scan("-f", "sarif");
+        InProcess.Result r = scan("-f", "sarif");
         assertThat(r.out()).contains("\"suppressions\"", "bastion host in a lab account", "GH-WAIVER-001", "\"kind\" : \"external\"");
-        Run text = scan();
+        InProcess.Result text = scan();
         assertThat(text.out()).contains("[suppressed]", "GH-SG-007", "GH-WAIVER-001");
     }
 
     @Test
     void severalFormatsGoToTheirFiles() throws IOException {
         Files.writeString(dir.resolve("sg.yaml"), OPEN_SSH);
-        Run r = scan("-f", "json", "-o", "out/r.json", "-f", "sarif", "-o", "out/r.sarif", "-f", "junit", "-o", "out/r.xml",
+        InProcess.Result r = scan("-f", "json", "-o", "out/r.json", "-f", "sarif", "-o", "out/r.sarif", "-f", "junit", "-o", "out/r.xml",
                 "-f", "html", "-o", "out/r.html", "-f", "text");
         assertThat(r.code()).isEqualTo(1);
         assertThat(Files.readString(dir.resolve("out/r.json"))).contains("\"schemaVersion\" : 1", "GH-SG-003");
@@ -147,7 +134,7 @@ class ScanCommandTest {
     @Test
     void badConfigurationIsAnInputErrorAtItsLine() throws IOException {
         Files.writeString(dir.resolve(".gatehouse.yml"), "version: 1\ngate:\n  fail_at: 50\n  treshold: 3\n");
-        Run r = scan();
+        InProcess.Result r = scan();
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains(".gatehouse.yml:4:3: error: unknown key treshold");
     }
@@ -191,7 +178,7 @@ class ScanCommandTest {
         Files.writeString(out.resolve("manifest.json"), "{\"version\": \"36.0.0\", \"artifacts\": {}}");
         Files.createDirectories(out.resolve("asset.0123abcd"));
         Files.writeString(out.resolve("asset.0123abcd/ignored.template.json"), "{\"Resources\": {\"X\": {}}}");
-        Run r = scan("-f", "json");
+        InProcess.Result r = scan("-f", "json");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("WebSg1A2B3C4D (WebStack/WebSg/Resource)", "GH-SG-003")
                 .doesNotContain("asset.0123abcd").doesNotContain("manifest.json");
@@ -205,18 +192,18 @@ class ScanCommandTest {
         Files.writeString(dir.resolve("scripts/notify.sh"), "#!/bin/sh\nSLACK_TOKEN=" + token + "\n");
         Files.createDirectories(dir.resolve("node_modules/x"));
         Files.writeString(dir.resolve("node_modules/x/leak.js"), "t='" + token + "'\n");
-        Run r = scan("-f", "text", "-o", "-", "-f", "json", "-o", "out.json");
+        InProcess.Result r = scan("-f", "text", "-o", "-", "-f", "json", "-o", "out.json");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("scripts/notify.sh", "slack-bot-token", "decision: FAIL")
                 .doesNotContain(token, "node_modules");
         assertThat(Files.readString(dir.resolve("out.json"))).contains("slack-bot-token").doesNotContain(token);
 
-        Run off = scan("--no-secrets");
+        InProcess.Result off = scan("--no-secrets");
         assertThat(off.out()).doesNotContain("slack-bot-token");
         Files.writeString(dir.resolve(".gatehouse.yml"), "version: 1\nsecrets:\n  enabled: false\n");
         assertThat(scan().out()).doesNotContain("slack-bot-token");
         Files.writeString(dir.resolve(".gatehouse.yml"), "version: 1\nsecrets:\n  enable: false\n");
-        Run bad = scan();
+        InProcess.Result bad = scan();
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains(".gatehouse.yml:3:");
     }
