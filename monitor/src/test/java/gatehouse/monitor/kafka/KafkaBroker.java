@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.Assumptions;
@@ -55,7 +56,19 @@ public final class KafkaBroker implements ParameterResolver {
                 // batches of a leaderless partition fail, so wait until the broker reports a leader for each
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (true) {
-                    var d = admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
+                    org.apache.kafka.clients.admin.TopicDescription d;
+                    try {
+                        d = admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        // the controller has the topic but the broker's metadata cache may not yet: it answers
+                        // "does not host this topic-partition" for a moment (seen in CI); ask again
+                        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+                                || System.nanoTime() > deadline) {
+                            throw e;
+                        }
+                        Thread.sleep(50);
+                        continue;
+                    }
                     if (d.partitions().size() == partitions && d.partitions().stream().allMatch(x -> x.leader() != null
                             && !x.leader().isEmpty() && !x.isr().isEmpty())) {
                         break;
