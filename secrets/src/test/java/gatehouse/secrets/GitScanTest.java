@@ -144,6 +144,35 @@ class GitScanTest {
         assertThat(rules(broken.hits())).containsExactly("slack-bot-token@b.py:1");
     }
 
+
+    @Test
+    void aDamagedObjectInAPackIsReportedAndTheRestIsScanned() throws Exception {
+        commit("a.py", "KEY = \"" + AWS + "\"\n" + "# padding line to give the deflated data some length\n".repeat(40), "one");
+        commit("b.py", "SLACK = \"" + SLACK + "\"\n", "two");
+        git(repo, "repack", "-adfq", "--depth=0");
+        String blob = git(repo, "rev-parse", "HEAD:a.py");
+        Path idx;
+        try (Stream<Path> s = Files.list(repo.resolve(".git/objects/pack"))) {
+            idx = s.filter(p -> p.toString().endsWith(".idx")).findFirst().orElseThrow();
+        }
+        long offset = -1;
+        for (String line : git(repo, "verify-pack", "-v", idx.toString()).split("\n")) {
+            if (line.startsWith(blob)) {
+                offset = Long.parseLong(line.trim().split("\\s+")[4]);
+            }
+        }
+        Path pack = Path.of(idx.toString().replace(".idx", ".pack"));
+        pack.toFile().setWritable(true);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(pack.toFile(), "rw")) {
+            f.seek(offset + 40);
+            int b = f.read();
+            f.seek(offset + 40);
+            f.write(b ^ 0x5a);
+        }
+        SecretsScanner.Result broken = scanner.scanHistory(repo, List.of());
+        assertThat(broken.errors()).anyMatch(e -> e.contains("a.py") && e.contains("missing or corrupt"));
+        assertThat(rules(broken.hits())).containsExactly("slack-bot-token@b.py:1");
+    }
     @Test
     void treeScanRespectsGitignoreSkipsBinariesAndHugeFilesAndReadsInvalidUtf8() throws Exception {
         Files.writeString(repo.resolve(".gitignore"), "build/\n");

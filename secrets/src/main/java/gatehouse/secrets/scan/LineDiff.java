@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What a new version of a file added, line by line, for the history scan: a file modified in a commit is scanned
@@ -202,31 +203,58 @@ final class LineDiff {
         return new Fragment(new String(content, s, Math.max(0, e - s), StandardCharsets.UTF_8), path, commit, first + 1);
     }
 
-    /** Line hashes of recently read blobs, least recently used dropped first, bounded by a total line count. */
+    /**
+     * Line hashes of recently read blobs, least recently used dropped first, bounded by a total line count. A blob's
+     * hashes are promised when it is read (in history order) and computed by whichever thread scans it; the scan of
+     * its next version waits for them.
+     */
     static final class Versions {
         private final long budget;
         private long held;
-        private final LinkedHashMap<String, long[]> map = new LinkedHashMap<>(1024, 0.75f, true);
+        private final LinkedHashMap<String, Entry> map = new LinkedHashMap<>(1024, 0.75f, true);
+
+        private static final class Entry {
+            final CompletableFuture<long[]> hashes = new CompletableFuture<>();
+            int lines;
+        }
 
         Versions(long budget) {
             this.budget = budget;
         }
 
-        long[] get(String oid) {
-            return map.get(oid);
+        /** The promised hashes of {@code oid}'s lines (null inside: they could not be computed), or null. */
+        synchronized CompletableFuture<long[]> get(String oid) {
+            Entry e = map.get(oid);
+            return e == null ? null : e.hashes;
         }
 
-        void put(String oid, long[] hashes) {
-            if (hashes.length > budget || map.containsKey(oid)) {
-                return;
+        /** Promises {@code oid}'s hashes; {@link #complete} (always called, also on failure) keeps the promise. */
+        synchronized CompletableFuture<long[]> promise(String oid) {
+            Entry e = map.get(oid);
+            if (e == null) {
+                e = new Entry();
+                map.put(oid, e);
             }
-            map.put(oid, hashes);
-            held += hashes.length;
-            var it = map.entrySet().iterator();
-            while (held > budget && it.hasNext()) {
-                Map.Entry<String, long[]> e = it.next();
-                held -= e.getValue().length;
-                it.remove();
+            return e.hashes;
+        }
+
+        void complete(String oid, CompletableFuture<long[]> promised, long[] hashes) {
+            promised.complete(hashes);
+            synchronized (this) {
+                Entry e = map.get(oid);
+                if (e == null || e.hashes != promised || e.lines > 0 || hashes == null) {
+                    return;
+                }
+                e.lines = hashes.length;
+                held += hashes.length;
+                var it = map.entrySet().iterator();
+                while (held > budget && it.hasNext()) {
+                    Map.Entry<String, Entry> x = it.next();
+                    if (x.getValue().hashes.isDone()) {
+                        held -= x.getValue().lines;
+                        it.remove();
+                    }
+                }
             }
         }
     }

@@ -5,6 +5,7 @@ import gatehouse.secrets.detect.Fragment;
 import gatehouse.secrets.detect.SecretMatch;
 import gatehouse.secrets.git.CatFile;
 import gatehouse.secrets.git.Git;
+import gatehouse.secrets.git.ObjectQueue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
@@ -286,7 +288,7 @@ public final class SecretsScanner {
 
         // 2. blobs introduced by each commit, each distinct blob read and scanned once (this git log starts now, so
         // that it walks the trees while the messages are read; it waits on its pipe until step 2 reads it)
-        try (CatFile cat = new CatFile(git); Pool pool = new Pool(options.threads())) {
+        try (ObjectQueue cat = new ObjectQueue(git); Pool pool = new Pool(options.threads())) {
             // messages go to the pool first
             for (int i = 0; i < messageFragments.size(); i++) {
                 Fragment f = messageFragments.get(i);
@@ -302,7 +304,6 @@ public final class SecretsScanner {
                     NulTokens t = new NulTokens(in);
                     String tok;
                     int current = -1;
-                    int sent = 0;
                     while ((tok = t.next()) != null) {
                         if (tok.isEmpty()) {
                             String id = t.next();
@@ -332,9 +333,6 @@ public final class SecretsScanner {
                         if (seenBlobs.add(newOid)) {
                             pending.put(newOid, new Intro(current, path, zeros(oldOid) ? "" : oldOid));
                             cat.request(newOid);
-                            if (++sent % 256 == 0) {
-                                cat.flush();
-                            }
                         }
                     }
                     cat.finishRequests();
@@ -372,10 +370,18 @@ public final class SecretsScanner {
                     continue;
                 }
                 String range0 = range;
-                LineDiff.Lines lines = LineDiff.lines(content);
-                long[] oldHashes = intro.oldOid().isEmpty() ? null : versions.get(intro.oldOid());
-                versions.put(obj.oid(), lines.hashes());
+                String oid = obj.oid();
+                CompletableFuture<long[]> old = intro.oldOid().isEmpty() ? null : versions.get(intro.oldOid());
+                CompletableFuture<long[]> mine = versions.promise(oid);
                 pool.submit(() -> {
+                    // hashing the lines is done here, in parallel; the next version of the file waits for them
+                    LineDiff.Lines lines = null;
+                    try {
+                        lines = LineDiff.lines(content);
+                    } finally {
+                        versions.complete(oid, mine, lines == null ? null : lines.hashes());
+                    }
+                    long[] oldHashes = old == null ? null : old.join();
                     // a modified file: only the lines this version added (with a little context) can introduce a
                     // secret; the others were scanned in the version that added them. Without the old version: all.
                     List<Fragment> parts = oldHashes == null ? List.of(new Fragment(decode(content), intro.path(), c.id(), 1))

@@ -1,0 +1,732 @@
+package gatehouse.secrets.git;
+
+import gatehouse.secrets.git.CatFile.GitObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+
+/**
+ * Reads objects straight from a repository's object directories: pack files (index versions 1 and 2, offset and
+ * reference deltas, packs of any size), loose objects, and the alternates they name. This is what
+ * {@code git cat-file --batch} does, without the second process and the pipe every byte then crosses: inflating
+ * and applying deltas here costs a fraction of what git spends inflating, copying and writing the same objects.
+ *
+ * <p>It answers only what it can read for certain: an object it cannot find ({@link #read} returns null) or cannot
+ * decode (throws {@link IOException}) is for the caller to ask git for, so a repository layout this class does not
+ * know (SHA-256 object names — {@link #open} returns null —, a promisor remote, a pack written while the scan runs,
+ * a corrupt copy where git knows a good one) is never read differently from git. Pack files and indexes are mapped,
+ * not read into the heap; the memory it holds is a bounded cache of delta bases. One thread at a time.
+ */
+public final class ObjectReader implements AutoCloseable {
+    private static final int OBJ_COMMIT = 1;
+    private static final int OBJ_TREE = 2;
+    private static final int OBJ_BLOB = 3;
+    private static final int OBJ_TAG = 4;
+    private static final int OBJ_OFS_DELTA = 6;
+    private static final int OBJ_REF_DELTA = 7;
+    private static final String[] TYPE_NAMES = {null, "commit", "tree", "blob", "tag", null, null, null};
+    /** Longer delta chains than git ever writes (its --depth is at most 4095) mean a corrupt pack (or a loop). */
+    private static final int MAX_CHAIN = 10_000;
+    /** A Java array holds at most about this many bytes. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
+    private static final long RECENT_BYTES = 4L << 20;
+
+    private final List<Path> objectDirs;
+    private final List<Pack> packs = new ArrayList<>();
+    private final Set<Path> packFiles = new HashSet<>();
+    /** Objects that were delta bases (as git's delta base cache). */
+    private final BaseCache cache;
+    /**
+     * The last objects asked for, in a much smaller budget: the next version of a file is often a delta on the
+     * one asked for before it. Kept apart because keeping every object read for long makes each young collection
+     * copy them all (measured: a 64 MiB cache of everything read cost more than it saved).
+     */
+    private final BaseCache recent = new BaseCache(RECENT_BYTES);
+    private final Inflater inflater = new Inflater();
+    private byte[] scratch = new byte[1 << 16];
+    private boolean rescanned;
+
+    ObjectReader(List<Path> objectDirs, long cacheBytes) throws IOException {
+        this.objectDirs = objectDirs;
+        this.cache = new BaseCache(cacheBytes);
+        loadPacks();
+    }
+
+    /**
+     * A reader for {@code git}'s repository, or null when this class cannot read it (object names other than
+     * SHA-1, no object directory git names); callers then read every object through git.
+     */
+    public static ObjectReader open(Git git, long cacheBytes) {
+        try {
+            String format;
+            try {
+                format = git.runText("rev-parse", "--show-object-format").strip();
+            } catch (Git.GitException e) {
+                format = "sha1"; // a git older than 2.28 knows no other
+            }
+            if (!format.equals("sha1")) {
+                return null;
+            }
+            Path objects = git.dir().resolve(git.runText("rev-parse", "--git-path", "objects").strip()).normalize();
+            if (!Files.isDirectory(objects)) {
+                return null;
+            }
+            return new ObjectReader(withAlternates(objects), cacheBytes);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The object directory and, depth first, the alternates it names (relative ones from it), each once. */
+    static List<Path> withAlternates(Path objects) throws IOException {
+        List<Path> out = new ArrayList<>();
+        ArrayDeque<Path> todo = new ArrayDeque<>(List.of(objects));
+        while (!todo.isEmpty() && out.size() < 64) {
+            Path d = todo.pop().normalize();
+            if (out.contains(d) || !Files.isDirectory(d)) {
+                continue;
+            }
+            out.add(d);
+            Path alt = d.resolve("info").resolve("alternates");
+            if (Files.isRegularFile(alt)) {
+                List<Path> next = new ArrayList<>();
+                for (String line : Files.readAllLines(alt, StandardCharsets.UTF_8)) {
+                    String s = line.strip();
+                    if (!s.isEmpty() && !s.startsWith("#")) {
+                        next.add(d.resolve(s));
+                    }
+                }
+                for (int i = next.size() - 1; i >= 0; i--) {
+                    todo.push(next.get(i));
+                }
+            }
+        }
+        return out;
+    }
+
+    private void loadPacks() throws IOException {
+        for (Path dir : objectDirs) {
+            Path packDir = dir.resolve("pack");
+            if (!Files.isDirectory(packDir)) {
+                continue;
+            }
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(packDir, "*.idx")) {
+                for (Path idx : s) {
+                    String name = idx.getFileName().toString();
+                    Path pack = idx.resolveSibling(name.substring(0, name.length() - 4) + ".pack");
+                    if (packFiles.contains(idx) || !Files.isRegularFile(pack)) {
+                        continue;
+                    }
+                    try {
+                        packs.add(new Pack(idx, pack));
+                        packFiles.add(idx);
+                    } catch (IOException e) {
+                        // an index or pack this class cannot read: its objects are read through git
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The object named {@code oid} (40 hex digits) with its content, or with content null when it is larger than
+     * {@code maxBytes}; null if no pack or loose object here holds it.
+     *
+     * @throws IOException the object was found but could not be decoded (corrupt data, a delta base missing)
+     */
+    public GitObject read(String oid, long maxBytes) throws IOException {
+        byte[] id = parseId(oid);
+        if (id == null) {
+            return null;
+        }
+        GitObject o = find(oid, id, maxBytes);
+        if (o == null && !rescanned) {
+            rescanned = true; // a pack written since the scan began (git gc, a fetch): look once more
+            loadPacks();
+            o = find(oid, id, maxBytes);
+        }
+        return o;
+    }
+
+    private GitObject find(String oid, byte[] id, long maxBytes) throws IOException {
+        for (int i = 0; i < packs.size(); i++) {
+            long off = packs.get(i).offsetOf(id);
+            if (off >= 0) {
+                return packed(oid, i, off, maxBytes);
+            }
+        }
+        for (Path dir : objectDirs) {
+            Path loose = dir.resolve(oid.substring(0, 2)).resolve(oid.substring(2));
+            try {
+                return loose(oid, loose, maxBytes);
+            } catch (NoSuchFileException e) {
+                // not in this directory
+            }
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ loose objects
+
+    private static GitObject loose(String oid, Path file, long maxBytes) throws IOException {
+        try (InputStream in = new InflaterInputStream(Files.newInputStream(file), new Inflater(), 1 << 16)) {
+            StringBuilder header = new StringBuilder(24);
+            int c;
+            while ((c = in.read()) > 0) {
+                if (header.length() > 32) {
+                    throw new IOException("loose object " + oid + ": bad header");
+                }
+                header.append((char) c);
+            }
+            int sp = header.indexOf(" ");
+            if (c != 0 || sp < 0) {
+                throw new IOException("loose object " + oid + ": bad header");
+            }
+            String type = header.substring(0, sp);
+            long size;
+            try {
+                size = Long.parseLong(header.substring(sp + 1));
+            } catch (NumberFormatException e) {
+                throw new IOException("loose object " + oid + ": bad size");
+            }
+            if (size < 0 || !Arrays.asList(TYPE_NAMES).contains(type)) {
+                throw new IOException("loose object " + oid + ": bad header");
+            }
+            if (size > maxBytes || size > MAX_ARRAY) {
+                return new GitObject(oid, type, size, null);
+            }
+            byte[] content = in.readNBytes((int) size);
+            if (content.length != size || in.read() >= 0) {
+                throw new IOException("loose object " + oid + ": size does not match its header");
+            }
+            return new GitObject(oid, type, size, content);
+        }
+    }
+
+    // ------------------------------------------------------------------ packed objects
+
+    /** One step of a delta chain still to apply: where the delta's data starts and its inflated size. */
+    private record Step(int pack, long offset, long dataAt, long size) {}
+
+    private GitObject packed(String oid, int packIndex, long offset, long maxBytes) throws IOException {
+        ArrayDeque<Step> deltas = new ArrayDeque<>();
+        int pack = packIndex;
+        long at = offset;
+        byte[] base;
+        int type;
+        while (true) {
+            BaseCache.Entry hit = cache.get(pack, at);
+            if (hit == null) {
+                hit = recent.get(pack, at);
+            }
+            if (hit != null) {
+                base = hit.data();
+                type = hit.type();
+                break;
+            }
+            Pack p = packs.get(pack);
+            Header h = p.header(at);
+            if (h.type() >= OBJ_COMMIT && h.type() <= OBJ_TAG) {
+                type = h.type();
+                if (deltas.isEmpty() && (h.size() > maxBytes || h.size() > MAX_ARRAY)) {
+                    return new GitObject(oid, TYPE_NAMES[type], h.size(), null);
+                }
+                base = inflate(p, at, h.dataAt(), h.size());
+                if (!deltas.isEmpty()) {
+                    cache.put(pack, at, type, base);
+                } else {
+                    recent.put(pack, at, type, base);
+                }
+                break;
+            }
+            if (deltas.size() >= MAX_CHAIN) {
+                throw new IOException("pack " + p.file.getFileName() + ": delta chain too long at offset " + offset);
+            }
+            deltas.push(new Step(pack, at, h.dataAt(), h.size()));
+            if (h.type() == OBJ_OFS_DELTA) {
+                at = h.base();
+            } else {
+                long found = -1;
+                for (int i = 0; i < packs.size() && found < 0; i++) {
+                    found = packs.get(i).offsetOf(h.baseId());
+                    pack = i;
+                }
+                if (found < 0) {
+                    throw new IOException("pack " + p.file.getFileName() + ": delta base " + hex(h.baseId()) + " not in a pack");
+                }
+                at = found;
+            }
+        }
+        while (!deltas.isEmpty()) {
+            Step s = deltas.pop();
+            if (deltas.isEmpty() && resultSize(packs.get(s.pack()), s) > Math.min(maxBytes, MAX_ARRAY)) {
+                return new GitObject(oid, TYPE_NAMES[type], resultSize(packs.get(s.pack()), s), null);
+            }
+            if (s.size() > MAX_ARRAY) {
+                throw new IOException("delta of " + oid + " too large");
+            }
+            Pack sp = packs.get(s.pack());
+            if (scratch.length < s.size()) {
+                scratch = new byte[(int) Math.max(s.size(), Math.min(MAX_ARRAY, 2L * scratch.length))];
+            }
+            // the delta is inflated into a buffer kept from one object to the next: only the result is new
+            int n = inflateInto(sp, s.offset(), s.dataAt(), scratch, (int) s.size());
+            if (n != s.size()) {
+                throw new IOException("pack " + sp.file.getFileName() + ": object at offset " + s.offset()
+                        + " is shorter than its header says");
+            }
+            try {
+                base = Delta.apply(base, scratch, n);
+            } catch (IOException e) {
+                throw new IOException("pack " + sp.file.getFileName() + ": object at offset " + s.offset() + ": "
+                        + e.getMessage());
+            }
+            if (!deltas.isEmpty()) {
+                cache.put(s.pack(), s.offset(), type, base);
+            } else {
+                recent.put(s.pack(), s.offset(), type, base);
+            }
+        }
+        if (base.length > maxBytes) {
+            return new GitObject(oid, TYPE_NAMES[type], base.length, null);
+        }
+        return new GitObject(oid, TYPE_NAMES[type], base.length, base);
+    }
+
+    /** The size a delta produces, from the start of its data. */
+    private long resultSize(Pack p, Step s) throws IOException {
+        byte[] head = inflatePrefix(p, s.offset(), s.dataAt(), (int) Math.min(s.size(), 20));
+        int[] pos = {0};
+        Delta.varint(head, pos, head.length); // the base's size
+        return Delta.varint(head, pos, head.length);
+    }
+
+    private byte[] inflate(Pack p, long at, long dataAt, long size) throws IOException {
+        if (size > MAX_ARRAY) {
+            throw new IOException("object at offset " + at + " of " + p.file.getFileName() + " too large to read");
+        }
+        byte[] out = new byte[(int) size];
+        int got = inflateInto(p, at, dataAt, out, out.length);
+        if (got != out.length) {
+            throw new IOException("pack " + p.file.getFileName() + ": object at offset " + at + " is shorter than its header says");
+        }
+        return out;
+    }
+
+    private byte[] inflatePrefix(Pack p, long at, long dataAt, int n) throws IOException {
+        byte[] out = new byte[n];
+        int got = inflateInto(p, at, dataAt, out, -1);
+        return got == n ? out : Arrays.copyOf(out, got);
+    }
+
+    /**
+     * Inflates the zlib stream at {@code dataAt} (of the object whose entry is at {@code at}) into {@code out};
+     * {@code whole} >= 0: the stream must hold exactly that many bytes; -1: as many as {@code out} holds, or fewer.
+     */
+    private int inflateInto(Pack p, long at, long dataAt, byte[] out, int whole) throws IOException {
+        int limit = whole >= 0 ? whole : out.length;
+        Inflater inf = inflater;
+        inf.reset();
+        long pos = dataAt;
+        ByteBuffer in = p.window(pos);
+        int start = in.position();
+        inf.setInput(in);
+        int got = 0;
+        try {
+            while (true) {
+                int n = inf.inflate(out, got, limit - got);
+                got += n;
+                if (inf.finished()) {
+                    break;
+                }
+                if (got == limit) {
+                    if (whole < 0) {
+                        return got;
+                    }
+                    // the output is full: the stream must end now (with no more output)
+                    byte[] probe = new byte[1];
+                    if (inf.inflate(probe) > 0) {
+                        throw new IOException("pack " + p.file.getFileName() + ": object at offset " + at
+                                + " is longer than its header says");
+                    }
+                    if (inf.finished()) {
+                        break;
+                    }
+                }
+                if (inf.needsDictionary()) {
+                    throw new IOException("pack " + p.file.getFileName() + ": object at offset " + at + ": bad zlib stream");
+                }
+                if (inf.needsInput()) {
+                    pos += in.position() - start;
+                    if (pos >= p.dataEnd) {
+                        throw new IOException("pack " + p.file.getFileName() + ": object at offset " + at + " is truncated");
+                    }
+                    in = p.window(pos);
+                    start = in.position();
+                    inf.setInput(in);
+                } else if (n == 0 && got < limit) {
+                    throw new IOException("pack " + p.file.getFileName() + ": object at offset " + at + ": bad zlib stream");
+                }
+            }
+        } catch (DataFormatException e) {
+            throw new IOException("pack " + p.file.getFileName() + ": object at offset " + at + ": bad zlib stream (" + e.getMessage() + ")");
+        }
+        return got;
+    }
+
+    /** An object's entry header in a pack: its type, inflated size, where its data starts and its delta base. */
+    private record Header(int type, long size, long dataAt, long base, byte[] baseId) {}
+
+    /**
+     * A pack file, read through a small buffer with positional reads (the page cache does the rest), and its index,
+     * mapped. Reading rather than mapping the pack keeps this process's memory the same for a 100 MB pack and a
+     * 10 GB one.
+     */
+    private static final class Pack {
+        /** Bytes read at a time: most packed objects are smaller, and a larger one is inflated window by window. */
+        static final int WINDOW = 64 << 10;
+        /** An object's entry header is at most this long (type and size, then a 20-byte id or an offset). */
+        static final int HEADER_MAX = 32;
+        final Path file;
+        final ByteBuffer idx;
+        final int version;
+        final int count;
+        final int[] fanout = new int[256];
+        final FileChannel channel;
+        final ByteBuffer buffer = ByteBuffer.allocateDirect(WINDOW);
+        long bufferAt = -1;
+        final long size;
+        final long dataEnd;
+
+        Pack(Path idxFile, Path packFile) throws IOException {
+            this.file = packFile;
+            try (FileChannel c = FileChannel.open(idxFile, StandardOpenOption.READ)) {
+                if (c.size() < 8 + 1024 + 20 + 20 || c.size() > MAX_ARRAY) {
+                    throw new IOException("bad pack index " + idxFile);
+                }
+                idx = c.map(FileChannel.MapMode.READ_ONLY, 0, c.size()).order(ByteOrder.BIG_ENDIAN);
+            }
+            boolean v2 = idx.getInt(0) == 0xff744f63;
+            if (v2 && idx.getInt(4) != 2) {
+                throw new IOException("unknown pack index version " + idx.getInt(4) + " in " + idxFile);
+            }
+            version = v2 ? 2 : 1;
+            int base = v2 ? 8 : 0;
+            int prev = 0;
+            for (int i = 0; i < 256; i++) {
+                fanout[i] = idx.getInt(base + 4 * i);
+                if (fanout[i] < prev) {
+                    throw new IOException("bad pack index " + idxFile);
+                }
+                prev = fanout[i];
+            }
+            count = fanout[255];
+            long need = v2 ? 8 + 1024 + 28L * count + 40 : 1024 + 24L * count + 40;
+            if (count < 0 || idx.capacity() < need) {
+                throw new IOException("truncated pack index " + idxFile);
+            }
+            channel = FileChannel.open(packFile, StandardOpenOption.READ);
+            size = channel.size();
+            if (size < 12 + 20) {
+                channel.close();
+                throw new IOException("truncated pack " + packFile);
+            }
+            dataEnd = size - 20;
+            ByteBuffer h = window(0);
+            if (h.getInt(0) != 0x5041434b || (h.getInt(4) != 2 && h.getInt(4) != 3)) {
+                channel.close();
+                throw new IOException("not a pack file (or an unknown version): " + packFile);
+            }
+        }
+
+        /**
+         * A view of the pack from {@code pos} on, positioned at {@code pos}: the buffer as it is if it holds
+         * {@code pos} and a whole entry header after it, else refilled from {@code pos}. Valid until the next call.
+         */
+        ByteBuffer window(long pos) throws IOException {
+            long end = bufferAt + buffer.limit();
+            if (bufferAt < 0 || pos < bufferAt || pos >= end || (pos + HEADER_MAX > end && end < size)) {
+                buffer.clear();
+                while (buffer.hasRemaining()) {
+                    if (channel.read(buffer, pos + buffer.position()) < 0) {
+                        break;
+                    }
+                }
+                buffer.flip();
+                bufferAt = pos;
+            }
+            ByteBuffer b = buffer.duplicate();
+            b.position((int) (pos - bufferAt));
+            return b;
+        }
+
+        /** The object's offset in the pack, or -1. */
+        long offsetOf(byte[] id) {
+            int first = id[0] & 0xff;
+            int lo = first == 0 ? 0 : fanout[first - 1];
+            int hi = fanout[first] - 1;
+            int names = version == 2 ? 8 + 1024 : 1024 + 4;
+            int stride = version == 2 ? 20 : 24;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                int cmp = compare(idx, names + mid * stride, id);
+                if (cmp == 0) {
+                    return offsetAt(mid);
+                }
+                if (cmp < 0) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return -1;
+        }
+
+        private long offsetAt(int i) {
+            if (version == 1) {
+                return idx.getInt(1024 + 24 * i) & 0xffffffffL;
+            }
+            int table = 8 + 1024 + 24 * count;
+            int o = idx.getInt(table + 4 * i);
+            if (o >= 0) {
+                return o;
+            }
+            int large = table + 4 * count + 8 * (o & 0x7fffffff);
+            return large + 8 <= idx.capacity() ? idx.getLong(large) : -1;
+        }
+
+        private static int compare(ByteBuffer b, int at, byte[] id) {
+            for (int k = 0; k < 20; k++) {
+                int c = Integer.compare(b.get(at + k) & 0xff, id[k] & 0xff);
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return 0;
+        }
+
+        Header header(long at) throws IOException {
+            if (at < 12 || at >= dataEnd) {
+                throw new IOException("pack " + file.getFileName() + ": no object at offset " + at);
+            }
+            ByteBuffer b = window(at);
+            try {
+                int c = b.get() & 0xff;
+                int type = (c >> 4) & 7;
+                long size = c & 15;
+                int shift = 4;
+                while ((c & 0x80) != 0) {
+                    if (shift > 56) {
+                        throw new IOException("pack " + file.getFileName() + ": bad object header at offset " + at);
+                    }
+                    c = b.get() & 0xff;
+                    size |= (long) (c & 0x7f) << shift;
+                    shift += 7;
+                }
+                long base = -1;
+                byte[] baseId = null;
+                if (type == OBJ_OFS_DELTA) {
+                    c = b.get() & 0xff;
+                    long back = c & 0x7f;
+                    while ((c & 0x80) != 0) {
+                        if (back > (Long.MAX_VALUE >> 8)) {
+                            throw new IOException("pack " + file.getFileName() + ": bad delta offset at " + at);
+                        }
+                        c = b.get() & 0xff;
+                        back = ((back + 1) << 7) | (c & 0x7f);
+                    }
+                    base = at - back;
+                    if (back <= 0 || base < 12) {
+                        throw new IOException("pack " + file.getFileName() + ": bad delta offset at " + at);
+                    }
+                } else if (type == OBJ_REF_DELTA) {
+                    baseId = new byte[20];
+                    b.get(baseId);
+                } else if (type < OBJ_COMMIT || type > OBJ_TAG) {
+                    throw new IOException("pack " + file.getFileName() + ": unknown object type " + type + " at offset " + at);
+                }
+                long dataAt = at + (b.position() - (int) (at - bufferAt));
+                return new Header(type, size, dataAt, base, baseId);
+            } catch (java.nio.BufferUnderflowException e) {
+                throw new IOException("pack " + file.getFileName() + ": truncated object header at offset " + at);
+            }
+        }
+    }
+
+    /** Git's delta format: the base's size, the result's size, then copy (from the base) and insert instructions. */
+    static final class Delta {
+        private Delta() {}
+
+        static long varint(byte[] d, int[] pos, int limit) throws IOException {
+            long v = 0;
+            int shift = 0;
+            int c;
+            do {
+                if (pos[0] >= limit || shift > 56) {
+                    throw new IOException("bad delta header");
+                }
+                c = d[pos[0]++] & 0xff;
+                v |= (long) (c & 0x7f) << shift;
+                shift += 7;
+            } while ((c & 0x80) != 0);
+            return v;
+        }
+
+        static byte[] apply(byte[] base, byte[] delta) throws IOException {
+            return apply(base, delta, delta.length);
+        }
+
+        /** Applies the delta held in {@code delta[0, length)}. */
+        static byte[] apply(byte[] base, byte[] delta, int length) throws IOException {
+            int[] pos = {0};
+            long baseSize = varint(delta, pos, length);
+            long size = varint(delta, pos, length);
+            if (baseSize != base.length) {
+                throw new IOException("delta base is " + base.length + " bytes, the delta expects " + baseSize);
+            }
+            if (size > MAX_ARRAY) {
+                throw new IOException("delta result too large");
+            }
+            byte[] out = new byte[(int) size];
+            int o = 0;
+            int p = pos[0];
+            while (p < length) {
+                int cmd = delta[p++] & 0xff;
+                if ((cmd & 0x80) != 0) {
+                    long off = 0;
+                    long len = 0;
+                    for (int k = 0; k < 4; k++) {
+                        if ((cmd & (1 << k)) != 0) {
+                            if (p >= length) {
+                                throw new IOException("truncated delta");
+                            }
+                            off |= (long) (delta[p++] & 0xff) << (8 * k);
+                        }
+                    }
+                    for (int k = 0; k < 3; k++) {
+                        if ((cmd & (0x10 << k)) != 0) {
+                            if (p >= length) {
+                                throw new IOException("truncated delta");
+                            }
+                            len |= (long) (delta[p++] & 0xff) << (8 * k);
+                        }
+                    }
+                    if (len == 0) {
+                        len = 0x10000;
+                    }
+                    if (off + len > base.length || o + len > out.length) {
+                        throw new IOException("delta copies outside its base or result");
+                    }
+                    System.arraycopy(base, (int) off, out, o, (int) len);
+                    o += (int) len;
+                } else if (cmd != 0) {
+                    if (p + cmd > length || o + cmd > out.length) {
+                        throw new IOException("delta inserts past its end");
+                    }
+                    System.arraycopy(delta, p, out, o, cmd);
+                    p += cmd;
+                    o += cmd;
+                } else {
+                    throw new IOException("delta has the reserved instruction 0");
+                }
+            }
+            if (o != out.length) {
+                throw new IOException("delta result is " + o + " bytes, its header says " + out.length);
+            }
+            return out;
+        }
+    }
+
+    /** Recently built delta bases, least recently used dropped first once they hold more than a byte budget. */
+    private static final class BaseCache {
+        record Entry(int type, byte[] data) {}
+
+        private final long budget;
+        private long held;
+        private final LinkedHashMap<Long, Entry> map = new LinkedHashMap<>(1024, 0.75f, true);
+
+        BaseCache(long budget) {
+            this.budget = budget;
+        }
+
+        private static long key(int pack, long offset) {
+            return ((long) pack << 48) | offset;
+        }
+
+        Entry get(int pack, long offset) {
+            return map.get(key(pack, offset));
+        }
+
+        void put(int pack, long offset, int type, byte[] data) {
+            if (data.length > budget / 4) {
+                return;
+            }
+            Entry old = map.put(key(pack, offset), new Entry(type, data));
+            held += data.length - (old == null ? 0 : old.data().length);
+            var it = map.entrySet().iterator();
+            while (held > budget && it.hasNext()) {
+                Map.Entry<Long, Entry> e = it.next();
+                held -= e.getValue().data().length;
+                it.remove();
+            }
+        }
+    }
+
+    static byte[] parseId(String oid) {
+        if (oid.length() != 40) {
+            return null;
+        }
+        byte[] id = new byte[20];
+        for (int i = 0; i < 20; i++) {
+            int hi = Character.digit(oid.charAt(2 * i), 16);
+            int lo = Character.digit(oid.charAt(2 * i + 1), 16);
+            if (hi < 0 || lo < 0) {
+                return null;
+            }
+            id[i] = (byte) (hi << 4 | lo);
+        }
+        return id;
+    }
+
+    private static String hex(byte[] id) {
+        StringBuilder sb = new StringBuilder(40);
+        for (byte b : id) {
+            sb.append(Character.forDigit((b >> 4) & 15, 16)).append(Character.forDigit(b & 15, 16));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        inflater.end();
+        for (Pack p : packs) {
+            try {
+                p.channel.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        packs.clear();
+        cache.map.clear();
+        recent.map.clear();
+    }
+}
