@@ -133,6 +133,26 @@ public final class Detector {
         return all;
     }
 
+    /** Each thread's buffer for the characters of the text it scans (read up to the text's length, never past). */
+    private static final ThreadLocal<char[][]> CHARS = ThreadLocal.withInitial(() -> new char[][] {new char[1 << 16]});
+
+    /**
+     * The text's characters in this thread's buffer, grown as needed (texts of a history scan add up to hundreds of
+     * megabytes: a copy of each was as much garbage again). Valid until this thread's next call.
+     */
+    private static char[] charsOf(String text) {
+        if (text.length() > (8 << 20)) {
+            return text.toCharArray(); // a rare huge text: not kept for the thread's life
+        }
+        char[][] holder = CHARS.get();
+        if (holder[0].length < text.length()) {
+            holder[0] = new char[Math.max(text.length(), Math.min(8 << 20, holder[0].length * 2))];
+        }
+        char[] chars = holder[0];
+        text.getChars(0, text.length(), chars, 0);
+        return chars;
+    }
+
     /** Every secret in the fragment, in rule order then position. */
     public List<SecretMatch> detect(Fragment f) {
         String text = f.text();
@@ -140,8 +160,8 @@ public final class Detector {
         for (int r : alwaysRun) {
             run.set(r);
         }
-        char[] chars = text.toCharArray();
-        AhoCorasick.Occurrences occurrences = keywords.occurrences(chars, chars.length, chars.length / 8 + 64);
+        char[] chars = charsOf(text);
+        AhoCorasick.Occurrences occurrences = keywords.occurrences(chars, text.length(), text.length() / 8 + 64);
         BitSet kw = occurrences.seen();
         for (int k = kw.nextSetBit(0); k >= 0; k = kw.nextSetBit(k + 1)) {
             for (int r : rulesOfKeyword[k]) {
