@@ -6,6 +6,7 @@ import gatehouse.secrets.detect.SecretMatch;
 import gatehouse.secrets.git.CatFile;
 import gatehouse.secrets.git.Git;
 import gatehouse.secrets.git.ObjectQueue;
+import gatehouse.secrets.git.ObjectReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,12 +39,13 @@ import java.util.function.Consumer;
  * of a commit being made, a commit message, or any text.
  *
  * <p>History is read the way the fastest tools would like git to be read: one {@code git log --raw} lists,
- * for every commit on every ref, the blobs it introduced (no diffs are computed); each distinct blob is read
- * once through one {@code git cat-file --batch} and scanned once, in parallel; each distinct commit message is
- * scanned once. A finding is attributed to the oldest commit and path that introduced its secret, and the same
+ * for every commit on every ref, its message and the blobs it introduced (no diffs are computed); each distinct
+ * blob is read once, straight from the pack files ({@link ObjectReader}; through {@code git cat-file --batch}
+ * for whatever that cannot read), and scanned once, in parallel — a modified file's added lines only; each
+ * distinct commit message is scanned once. A finding is attributed to the oldest commit and path that introduced its secret, and the same
  * secret in the same context is reported once however many later versions of the file still hold it (so a
- * file deleted later is covered by the commit that added it). Memory is bounded by the set of blob ids seen
- * and a fixed queue of blobs in flight.
+ * file deleted later is covered by the commit that added it). Memory is bounded by the set of blob ids seen,
+ * fixed queues of blobs in flight and caches of fixed size (delta bases, recent versions' line hashes).
  */
 public final class SecretsScanner {
     /** Where a finding came from. {@code kind}: file, history, message, staged, text. */
@@ -206,8 +208,8 @@ public final class SecretsScanner {
 
     // ------------------------------------------------------------------ history
 
-    /** What introduced a blob: the commit (index in oldest-first order), its path and the blob it replaced. */
-    private record Intro(int commit, String path, String oldOid) {}
+    /** What introduced a blob: the commit, its path and the blob it replaced. */
+    private record Intro(CommitInfo commit, String path, String oldOid) {}
 
     private record CommitInfo(String id, String author, String email, String date) {}
 
@@ -236,7 +238,7 @@ public final class SecretsScanner {
             // old git: no such flag
         }
         List<String> revs = revs0.isEmpty() ? List.of("--all") : revs0;
-        List<CommitInfo> commits = new ArrayList<>();
+        List<String> commits = Collections.synchronizedList(new ArrayList<>());
         Map<String, Intro> pending = new ConcurrentHashMap<>();
         Set<String> seenBlobs = new HashSet<>();
         List<Hit> hits = Collections.synchronizedList(new ArrayList<>());
@@ -245,73 +247,49 @@ public final class SecretsScanner {
         Map<String, Integer> commitIndex = new HashMap<>();
         LineDiff.Versions versions = new LineDiff.Versions(LineDiff.CACHE_LINES);
 
-        List<String> rawArgs = new ArrayList<>(List.of("log", "--reverse", "--format=%x00%H", "--raw", "--no-renames",
-                "--no-abbrev", "-z", "--diff-merges=first-parent", "--no-ext-diff", "--no-textconv"));
-        rawArgs.addAll(revs);
-        rawArgs.add("--");
-        Process raw = git.start(rawArgs);
-        raw.getOutputStream().close();
-
-        // 1. commit messages, each distinct text once (attributed to its oldest commit)
-        List<String> logArgs = new ArrayList<>(List.of("log", "--reverse", "--format=%H%x00%an%x00%ae%x00%aI%x00%B", "-z"));
+        // One git log lists, oldest first, each commit (id, author, date, message) and the blobs it introduced
+        // (--raw: no diffs computed). A thread of its own reads it: messages go to the scanning pool as they come, each
+        // distinct text once (attributed to its oldest commit); blobs not seen before are asked for, and this
+        // thread (main) reads them, from the object directories or else through git, and hands them to the pool.
+        List<String> logArgs = new ArrayList<>(List.of("log", "--reverse", "--format=%x00%H%x00%an%x00%ae%x00%aI%x00%B",
+                "--raw", "--no-renames", "--no-abbrev", "-z", "--diff-merges=first-parent", "--no-ext-diff",
+                "--no-textconv"));
         logArgs.addAll(revs);
         logArgs.add("--");
-        Process msgs = git.start(logArgs);
-        msgs.getOutputStream().close();
-        Set<String> seenMessages = new HashSet<>();
-        List<Fragment> messageFragments = new ArrayList<>();
-        List<Integer> messageCommit = new ArrayList<>();
-        try (InputStream in = msgs.getInputStream()) {
-            NulTokens t = new NulTokens(in);
-            String id;
-            while ((id = t.next()) != null) {
-                if (id.isEmpty()) {
-                    continue;
-                }
-                String an = t.next();
-                String ae = t.next();
-                String ad = t.next();
-                String body = t.next();
-                if (body == null) {
-                    break;
-                }
-                commitIndex.put(id, commits.size());
-                commits.add(new CommitInfo(id, an, ae, ad));
-                if (seenMessages.add(sha1ish(body))) {
-                    messageFragments.add(new Fragment(body, "commit message", id, 1));
-                    messageCommit.add(commits.size() - 1);
-                }
-            }
-        }
-        waitOk(msgs, "git log", errors);
-        progress(commits.size() + " commits");
+        Process log = git.start(logArgs);
+        log.getOutputStream().close();
 
-        // 2. blobs introduced by each commit, each distinct blob read and scanned once (this git log starts now, so
-        // that it walks the trees while the messages are read; it waits on its pipe until step 2 reads it)
         try (ObjectQueue cat = new ObjectQueue(git); Pool pool = new Pool(options.threads())) {
-            // messages go to the pool first
-            for (int i = 0; i < messageFragments.size(); i++) {
-                Fragment f = messageFragments.get(i);
-                CommitInfo c = commits.get(messageCommit.get(i));
-                pool.submit(() -> {
-                    for (SecretMatch m : detector.detect(f)) {
-                        hits.add(new Hit(m, new Origin("message", c.id(), c.author(), c.email(), c.date())));
-                    }
-                });
-            }
             Thread feeder = Thread.ofPlatform().name("gatehouse-git-log").start(() -> {
-                try (InputStream in = raw.getInputStream()) {
+                Set<String> seenMessages = new HashSet<>();
+                try (InputStream in = log.getInputStream()) {
                     NulTokens t = new NulTokens(in);
                     String tok;
                     int current = -1;
+                    CommitInfo c = null;
                     while ((tok = t.next()) != null) {
                         if (tok.isEmpty()) {
                             String id = t.next();
-                            if (id == null) {
+                            String an = t.next();
+                            String ae = t.next();
+                            String ad = t.next();
+                            String body = t.next();
+                            if (body == null) {
                                 break;
                             }
-                            Integer idx = commitIndex.get(id);
-                            current = idx == null ? -1 : idx;
+                            current = commits.size();
+                            commitIndex.put(id, current);
+                            commits.add(id);
+                            c = new CommitInfo(id, an, ae, ad);
+                            if (seenMessages.add(sha1ish(body))) {
+                                Fragment f = new Fragment(body, "commit message", id, 1);
+                                CommitInfo mc = c;
+                                pool.submit(() -> {
+                                    for (SecretMatch m : detector.detect(f)) {
+                                        hits.add(new Hit(m, new Origin("message", mc.id(), mc.author(), mc.email(), mc.date())));
+                                    }
+                                });
+                            }
                             continue;
                         }
                         String meta = tok.strip();
@@ -320,7 +298,7 @@ public final class SecretsScanner {
                         }
                         String path = t.next();
                         String[] f = meta.substring(1).split(" ");
-                        if (f.length < 5 || current < 0) {
+                        if (f.length < 5 || current < 0 || path == null) {
                             continue;
                         }
                         String newMode = f[1];
@@ -331,7 +309,7 @@ public final class SecretsScanner {
                             continue; // deleted, submodule or symlink
                         }
                         if (seenBlobs.add(newOid)) {
-                            pending.put(newOid, new Intro(current, path, zeros(oldOid) ? "" : oldOid));
+                            pending.put(newOid, new Intro(c, path, zeros(oldOid) ? "" : oldOid));
                             cat.request(newOid);
                         }
                     }
@@ -352,7 +330,7 @@ public final class SecretsScanner {
                 if (intro == null) {
                     continue;
                 }
-                CommitInfo c = commits.get(intro.commit());
+                CommitInfo c = intro.commit();
                 if (obj.type().equals("missing")) {
                     errors.add(intro.path() + ":0:0: error: object " + obj.oid() + " of commit " + c.id().substring(0, 12)
                             + " is missing or corrupt (run git fsck)");
@@ -409,8 +387,9 @@ public final class SecretsScanner {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
         }
-        waitOk(raw, "git log --raw", errors);
-        return new Result(firstIntroductions(hits, commitIndex), commits.stream().map(CommitInfo::id).toList(),
+        waitOk(log, "git log", errors);
+        progress(commits.size() + " commits");
+        return new Result(firstIntroductions(hits, commitIndex), List.copyOf(commits),
                 sortedCopy(notes), sortedCopy(errors), commits.size(), blobs.get(), bytes.get());
     }
 
