@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -231,15 +232,24 @@ public final class ObjectReader implements AutoCloseable {
         ArrayDeque<Step> deltas = new ArrayDeque<>();
         int pack = packIndex;
         long at = offset;
+        // the object built so far: base[baseAt, baseAt + baseLength) — a fresh array, or a view of a cache's ring
         byte[] base;
+        int baseAt = 0;
+        int baseLength;
+        boolean fresh;
         int type;
         while (true) {
-            BaseCache.Entry hit = cache.get(pack, at);
+            BaseCache.Slot hit = cache.get(pack, at);
+            BaseCache from = cache;
             if (hit == null) {
                 hit = recent.get(pack, at);
+                from = recent;
             }
             if (hit != null) {
-                base = hit.data();
+                base = from.ring;
+                baseAt = hit.at();
+                baseLength = hit.length();
+                fresh = false;
                 type = hit.type();
                 break;
             }
@@ -251,11 +261,9 @@ public final class ObjectReader implements AutoCloseable {
                     return new GitObject(oid, TYPE_NAMES[type], h.size(), null);
                 }
                 base = inflate(p, at, h.dataAt(), h.size());
-                if (!deltas.isEmpty()) {
-                    cache.put(pack, at, type, base);
-                } else {
-                    recent.put(pack, at, type, base);
-                }
+                baseLength = base.length;
+                fresh = true;
+                (deltas.isEmpty() ? recent : cache).put(pack, at, type, base, 0, baseLength);
                 break;
             }
             if (deltas.size() >= MAX_CHAIN) {
@@ -295,21 +303,21 @@ public final class ObjectReader implements AutoCloseable {
                         + " is shorter than its header says");
             }
             try {
-                base = Delta.apply(base, scratch, n);
+                base = Delta.apply(base, baseAt, baseLength, scratch, n);
             } catch (IOException e) {
                 throw new IOException("pack " + sp.file.getFileName() + ": object at offset " + s.offset() + ": "
                         + e.getMessage());
             }
-            if (!deltas.isEmpty()) {
-                cache.put(s.pack(), s.offset(), type, base);
-            } else {
-                recent.put(s.pack(), s.offset(), type, base);
-            }
+            baseAt = 0;
+            baseLength = base.length;
+            fresh = true;
+            (deltas.isEmpty() ? recent : cache).put(s.pack(), s.offset(), type, base, 0, baseLength);
         }
-        if (base.length > maxBytes) {
-            return new GitObject(oid, TYPE_NAMES[type], base.length, null);
+        if (baseLength > maxBytes) {
+            return new GitObject(oid, TYPE_NAMES[type], baseLength, null);
         }
-        return new GitObject(oid, TYPE_NAMES[type], base.length, base);
+        byte[] content = fresh ? base : Arrays.copyOfRange(base, baseAt, baseAt + baseLength);
+        return new GitObject(oid, TYPE_NAMES[type], baseLength, content);
     }
 
     /** The size a delta produces, from the start of its data. */
@@ -592,16 +600,16 @@ public final class ObjectReader implements AutoCloseable {
         }
 
         static byte[] apply(byte[] base, byte[] delta) throws IOException {
-            return apply(base, delta, delta.length);
+            return apply(base, 0, base.length, delta, delta.length);
         }
 
-        /** Applies the delta held in {@code delta[0, length)}. */
-        static byte[] apply(byte[] base, byte[] delta, int length) throws IOException {
+        /** Applies the delta held in {@code delta[0, length)} to the base {@code base[baseAt, baseAt + baseLength)}. */
+        static byte[] apply(byte[] base, int baseAt, int baseLength, byte[] delta, int length) throws IOException {
             int[] pos = {0};
             long baseSize = varint(delta, pos, length);
             long size = varint(delta, pos, length);
-            if (baseSize != base.length) {
-                throw new IOException("delta base is " + base.length + " bytes, the delta expects " + baseSize);
+            if (baseSize != baseLength) {
+                throw new IOException("delta base is " + baseLength + " bytes, the delta expects " + baseSize);
             }
             if (size > MAX_ARRAY) {
                 throw new IOException("delta result too large");
@@ -633,10 +641,10 @@ public final class ObjectReader implements AutoCloseable {
                     if (len == 0) {
                         len = 0x10000;
                     }
-                    if (off + len > base.length || o + len > out.length) {
+                    if (off + len > baseLength || o + len > out.length) {
                         throw new IOException("delta copies outside its base or result");
                     }
-                    System.arraycopy(base, (int) off, out, o, (int) len);
+                    System.arraycopy(base, baseAt + (int) off, out, o, (int) len);
                     o += (int) len;
                 } else if (cmd != 0) {
                     if (p + cmd > length || o + cmd > out.length) {
@@ -656,38 +664,65 @@ public final class ObjectReader implements AutoCloseable {
         }
     }
 
-    /** Recently built delta bases, least recently used dropped first once they hold more than a byte budget. */
-    private static final class BaseCache {
-        record Entry(int type, byte[] data) {}
+    /**
+     * Recently built objects, copied into one ring of fixed size and dropped oldest first as it is written over.
+     * One array for the cache's whole life: the garbage collector copies it once, where a cache of an array per
+     * object had each young collection copy every object cached since the last one (measured: a third of the
+     * time spent collecting in a history scan).
+     */
+    static final class BaseCache {
+        record Slot(int at, int length, int type) {}
 
-        private final long budget;
-        private long held;
-        private final LinkedHashMap<Long, Entry> map = new LinkedHashMap<>(1024, 0.75f, true);
+        private final int capacity;
+        byte[] ring = new byte[0];
+        private int write;
+        private final HashMap<Long, Slot> map = new HashMap<>();
+        /** Keys in ring order from the write position on: the first is the next to be written over. */
+        private final ArrayDeque<Long> order = new ArrayDeque<>();
 
         BaseCache(long budget) {
-            this.budget = budget;
+            this.capacity = (int) Math.min(budget, 1 << 30);
         }
 
         private static long key(int pack, long offset) {
             return ((long) pack << 48) | offset;
         }
 
-        Entry get(int pack, long offset) {
+        Slot get(int pack, long offset) {
             return map.get(key(pack, offset));
         }
 
-        void put(int pack, long offset, int type, byte[] data) {
-            if (data.length > budget / 4) {
+        /** Keeps a copy of {@code data[at, at + length)} (not when over a quarter of the ring, or empty). */
+        void put(int pack, long offset, int type, byte[] data, int at, int length) {
+            long key = key(pack, offset);
+            if (length == 0 || length > capacity / 4 || map.containsKey(key)) {
                 return;
             }
-            Entry old = map.put(key(pack, offset), new Entry(type, data));
-            held += data.length - (old == null ? 0 : old.data().length);
-            var it = map.entrySet().iterator();
-            while (held > budget && it.hasNext()) {
-                Map.Entry<Long, Entry> e = it.next();
-                held -= e.getValue().data().length;
-                it.remove();
+            if (ring.length == 0) {
+                ring = new byte[capacity]; // only once something is worth keeping
             }
+            if (write + length > capacity) {
+                // the rest of the ring is too short: what lies there is the oldest; drop it and start over at 0
+                while (!order.isEmpty() && map.get(order.peekFirst()).at() >= write) {
+                    map.remove(order.pollFirst());
+                }
+                write = 0;
+            }
+            while (!order.isEmpty()) {
+                Slot first = map.get(order.peekFirst());
+                if (first.at() >= write + length || first.at() + first.length() <= write) {
+                    break; // the oldest does not lie where this goes (in the first lap, all lie behind)
+                }
+                map.remove(order.pollFirst());
+            }
+            System.arraycopy(data, at, ring, write, length);
+            map.put(key, new Slot(write, length, type));
+            order.addLast(key);
+            write += length;
+        }
+
+        int size() {
+            return map.size();
         }
     }
 
@@ -728,5 +763,7 @@ public final class ObjectReader implements AutoCloseable {
         packs.clear();
         cache.map.clear();
         recent.map.clear();
+        cache.ring = new byte[0];
+        recent.ring = new byte[0];
     }
 }
