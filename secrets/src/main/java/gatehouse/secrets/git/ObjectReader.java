@@ -49,7 +49,7 @@ public final class ObjectReader implements AutoCloseable {
     private static final int MAX_CHAIN = 10_000;
     /** A Java array holds at most about this many bytes. */
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
-    private static final long RECENT_BYTES = Long.getLong("gh.recent", 4) << 20;
+    private static final long RECENT_BYTES = 4L << 20;
 
     private final List<Path> objectDirs;
     private final List<Pack> packs = new ArrayList<>();
