@@ -91,6 +91,50 @@ public final class Git {
         }
     }
 
+    /**
+     * What a history scan needs to know of the repository, asked of git in one process: whether it is one, whether
+     * it is a shallow clone, its object name format and its object directory. Null when {@code dir} is not in a
+     * repository; a git too old to answer all at once is asked question by question.
+     */
+    public Info info() {
+        try {
+            String[] a = runText("rev-parse", "--is-inside-work-tree", "--is-bare-repository", "--is-shallow-repository",
+                    "--show-object-format", "--git-path", "objects").split("\n");
+            if (a.length >= 5) {
+                return new Info(a[2].strip().equals("true"), a[3].strip(), dir.resolve(a[4].strip()).normalize());
+            }
+        } catch (IOException e) {
+            if (!isRepository()) {
+                return null;
+            }
+        }
+        if (!isRepository()) {
+            return null;
+        }
+        boolean shallow = false;
+        String format = "sha1"; // a git older than 2.28 knows no other
+        Path objects = null;
+        try {
+            shallow = runText("rev-parse", "--is-shallow-repository").strip().equals("true");
+        } catch (IOException ignored) {
+            // a git older than 2.15: no such question
+        }
+        try {
+            format = runText("rev-parse", "--show-object-format").strip();
+        } catch (IOException ignored) {
+            // sha1
+        }
+        try {
+            objects = dir.resolve(runText("rev-parse", "--git-path", "objects").strip()).normalize();
+        } catch (IOException ignored) {
+            // objects read through git
+        }
+        return new Info(shallow, format, objects);
+    }
+
+    /** See {@link #info()}; {@code objects} may be null (unknown). */
+    public record Info(boolean shallow, String objectFormat, Path objects) {}
+
     /** Whether HEAD (or any ref) exists: false in a repository with no commit yet. */
     public boolean hasCommits() {
         try {

@@ -29,6 +29,11 @@ public final class ObjectQueue implements AutoCloseable {
         this(git, ObjectReader.open(git, CACHE_BYTES));
     }
 
+    /** For a repository git has already described. */
+    public ObjectQueue(Git git, Git.Info info) {
+        this(git, ObjectReader.open(info, CACHE_BYTES));
+    }
+
     ObjectQueue(Git git, ObjectReader reader) {
         this.git = git;
         this.reader = reader;

@@ -77,21 +77,17 @@ public final class ObjectReader implements AutoCloseable {
      * SHA-1, no object directory git names); callers then read every object through git.
      */
     public static ObjectReader open(Git git, long cacheBytes) {
+        Git.Info info = git.info();
+        return info == null ? null : open(info, cacheBytes);
+    }
+
+    /** {@link #open(Git, long)} from what git already said of the repository. */
+    public static ObjectReader open(Git.Info info, long cacheBytes) {
+        if (!"sha1".equals(info.objectFormat()) || info.objects() == null || !Files.isDirectory(info.objects())) {
+            return null;
+        }
         try {
-            String format;
-            try {
-                format = git.runText("rev-parse", "--show-object-format").strip();
-            } catch (Git.GitException e) {
-                format = "sha1"; // a git older than 2.28 knows no other
-            }
-            if (!format.equals("sha1")) {
-                return null;
-            }
-            Path objects = git.dir().resolve(git.runText("rev-parse", "--git-path", "objects").strip()).normalize();
-            if (!Files.isDirectory(objects)) {
-                return null;
-            }
-            return new ObjectReader(withAlternates(objects), cacheBytes);
+            return new ObjectReader(withAlternates(info.objects()), cacheBytes);
         } catch (IOException e) {
             return null;
         }

@@ -221,21 +221,17 @@ public final class SecretsScanner {
     public Result scanHistory(Path repo, List<String> revs0) throws IOException {
         String range = revs0.isEmpty() ? null : String.join(" ", revs0);
         Git git = new Git(repo);
-        if (!git.isRepository()) {
+        Git.Info info = git.info();
+        if (info == null) {
             throw new IOException(repo + " is not a git repository");
         }
         List<String> errors = Collections.synchronizedList(new ArrayList<>());
         List<String> notes = Collections.synchronizedList(new ArrayList<>());
-        if (!git.hasCommits()) {
-            return new Result(List.of(), List.of(), List.of("the repository has no commits yet"), List.of(), 0, 0, 0);
+        if (!revs0.isEmpty() && !git.hasCommits()) {
+            return noCommits();
         }
-        try {
-            String shallow = git.runText("rev-parse", "--is-shallow-repository").strip();
-            if (shallow.equals("true")) {
-                notes.add("shallow clone: history before the shallow boundary is not available to scan");
-            }
-        } catch (IOException ignored) {
-            // old git: no such flag
+        if (info.shallow()) {
+            notes.add("shallow clone: history before the shallow boundary is not available to scan");
         }
         List<String> revs = revs0.isEmpty() ? List.of("--all") : revs0;
         List<String> commits = Collections.synchronizedList(new ArrayList<>());
@@ -259,7 +255,7 @@ public final class SecretsScanner {
         Process log = git.start(logArgs);
         log.getOutputStream().close();
 
-        try (ObjectQueue cat = new ObjectQueue(git); Pool pool = new Pool(options.threads())) {
+        try (ObjectQueue cat = new ObjectQueue(git, info); Pool pool = new Pool(options.threads())) {
             Thread feeder = Thread.ofPlatform().name("gatehouse-git-log").start(() -> {
                 Set<String> seenMessages = new HashSet<>();
                 try (InputStream in = log.getInputStream()) {
@@ -388,9 +384,16 @@ public final class SecretsScanner {
             throw new IOException("interrupted");
         }
         waitOk(log, "git log", errors);
+        if (commits.isEmpty() && revs0.isEmpty() && errors.isEmpty() && !git.hasCommits()) {
+            return noCommits();
+        }
         progress(commits.size() + " commits");
         return new Result(firstIntroductions(hits, commitIndex), List.copyOf(commits),
                 sortedCopy(notes), sortedCopy(errors), commits.size(), blobs.get(), bytes.get());
+    }
+
+    private static Result noCommits() {
+        return new Result(List.of(), List.of(), List.of("the repository has no commits yet"), List.of(), 0, 0, 0);
     }
 
     /** The secrets a file did not already hold in the version it replaced. */

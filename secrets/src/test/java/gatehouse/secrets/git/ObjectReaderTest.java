@@ -166,6 +166,27 @@ class ObjectReaderTest {
     }
 
     @Test
+    void aReaderOpenedFromASubdirectoryOrALinkedWorktreeFindsTheObjects() throws Exception {
+        Path repo = history(dir, "sub", 3, 7);
+        git(repo, "repack", "-adq");
+        Path sub = Files.createDirectories(repo.resolve("deep/er"));
+        Path linked = dir.resolve("linked");
+        git(repo, "worktree", "add", "-q", linked.toString());
+        String id = new Git(repo).runText("rev-parse", "HEAD:file1.txt").strip();
+        String want = new Git(repo).runText("cat-file", "blob", id);
+        for (Path from : List.of(sub, linked)) {
+            Git.Info info = new Git(from).info();
+            assertThat(info).isNotNull();
+            assertThat(info.shallow()).isFalse();
+            try (ObjectReader reader = ObjectReader.open(info, 1 << 20)) {
+                assertThat(reader).as(from.toString()).isNotNull();
+                assertThat(new String(reader.read(id, Long.MAX_VALUE).content(), StandardCharsets.UTF_8)).isEqualTo(want);
+            }
+        }
+        assertThat(new Git(dir).info()).as("not a repository").isNull();
+    }
+
+    @Test
     void anObjectOverTheSizeLimitComesWithoutItsContent() throws Exception {
         Path repo = history(dir, "big", 3, 4);
         git(repo, "repack", "-adq");
