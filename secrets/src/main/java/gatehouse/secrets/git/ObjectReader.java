@@ -50,6 +50,8 @@ public final class ObjectReader implements AutoCloseable {
     /** A Java array holds at most about this many bytes. */
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
     private static final long RECENT_BYTES = 4L << 20;
+    /** Packs read directly at most (each holds a file open and a 64 KiB buffer). */
+    static final int MAX_PACKS = 256;
 
     private final List<Path> objectDirs;
     private final List<Pack> packs = new ArrayList<>();
@@ -132,6 +134,9 @@ public final class ObjectReader implements AutoCloseable {
                     Path pack = idx.resolveSibling(name.substring(0, name.length() - 4) + ".pack");
                     if (packFiles.contains(idx) || !Files.isRegularFile(pack)) {
                         continue;
+                    }
+                    if (packs.size() >= MAX_PACKS) {
+                        return; // a repository never repacked: the rest are read through git, not one descriptor each
                     }
                     try {
                         packs.add(new Pack(idx, pack));
@@ -416,7 +421,7 @@ public final class ObjectReader implements AutoCloseable {
         final int count;
         final int[] fanout = new int[256];
         final FileChannel channel;
-        final ByteBuffer buffer = ByteBuffer.allocateDirect(WINDOW);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(0);
         long bufferAt = -1;
         final long size;
         final long dataEnd;
@@ -455,8 +460,11 @@ public final class ObjectReader implements AutoCloseable {
                 throw new IOException("truncated pack " + packFile);
             }
             dataEnd = size - 20;
-            ByteBuffer h = window(0);
-            if (h.getInt(0) != 0x5041434b || (h.getInt(4) != 2 && h.getInt(4) != 3)) {
+            ByteBuffer h = ByteBuffer.allocate(12);
+            while (h.hasRemaining() && channel.read(h, h.position()) > 0) {
+                // the pack's header: signature, version, object count
+            }
+            if (h.hasRemaining() || h.getInt(0) != 0x5041434b || (h.getInt(4) != 2 && h.getInt(4) != 3)) {
                 channel.close();
                 throw new IOException("not a pack file (or an unknown version): " + packFile);
             }
@@ -467,6 +475,9 @@ public final class ObjectReader implements AutoCloseable {
          * {@code pos} and a whole entry header after it, else refilled from {@code pos}. Valid until the next call.
          */
         ByteBuffer window(long pos) throws IOException {
+            if (buffer.capacity() == 0) {
+                buffer = ByteBuffer.allocateDirect(WINDOW); // once the pack is read at all
+            }
             long end = bufferAt + buffer.limit();
             if (bufferAt < 0 || pos < bufferAt || pos >= end || (pos + HEADER_MAX > end && end < size)) {
                 buffer.clear();

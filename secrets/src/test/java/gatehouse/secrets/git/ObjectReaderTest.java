@@ -187,6 +187,49 @@ class ObjectReaderTest {
     }
 
     @Test
+    void packsBeyondTheDirectLimitAreLeftToGit() throws Exception {
+        Path repo = history(dir, "many", 1, 8);
+        git(repo, "repack", "-adq");
+        Path packDir = repo.resolve(".git/objects/pack");
+        // many small packs, as a repository that fetched often and never repacked has
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < ObjectReader.MAX_PACKS + 5; i++) {
+            Path f = repo.resolve("p" + i + ".txt");
+            Files.writeString(f, "pack " + i + "\n");
+            ids.add(git(repo, "hash-object", "-w", f.toString()));
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            Path list = dir.resolve("list");
+            Files.writeString(list, ids.get(i) + "\n");
+            Process p = new ProcessBuilder("git", "pack-objects", "-q", packDir.resolve("pack").toString())
+                    .directory(repo.toFile()).redirectInput(list.toFile()).start();
+            p.getInputStream().readAllBytes();
+            assertThat(p.waitFor()).isZero();
+        }
+        git(repo, "prune-packed");
+        Git g = new Git(repo);
+        int fromReader = 0;
+        try (ObjectReader reader = ObjectReader.open(g, 1 << 20)) {
+            for (String id : ids) {
+                if (reader.read(id, 1 << 20) != null) {
+                    fromReader++;
+                }
+            }
+        }
+        assertThat(fromReader).isLessThan(ids.size()).isGreaterThanOrEqualTo(ObjectReader.MAX_PACKS - 1);
+        try (ObjectQueue q = new ObjectQueue(g)) {
+            for (String id : ids) {
+                q.request(id);
+            }
+            q.finishRequests();
+            for (int i = 0; i < ids.size(); i++) {
+                assertThat(new String(q.next(1 << 20).content(), StandardCharsets.UTF_8)).isEqualTo("pack " + i + "\n");
+            }
+            assertThat(q.fromGit()).isEqualTo(ids.size() - fromReader);
+        }
+    }
+
+    @Test
     void anObjectOverTheSizeLimitComesWithoutItsContent() throws Exception {
         Path repo = history(dir, "big", 3, 4);
         git(repo, "repack", "-adq");
