@@ -43,6 +43,31 @@ class LineDiffTest {
         byte[] c = "12345678901234567\nzz\n12345678901234567\n12345678901234568".getBytes();
         long[] h = LineDiff.lines(c).hashes();
         assertThat(h[0]).isEqualTo(h[2]).isNotEqualTo(h[3]);
+        // a vertical tab (0x0B) right after a newline: a word-at-a-time newline test's borrow must not count it
+        byte[] vt = "ab\n\u000bcd\n\n\u000b\u000b\n\u000bxyzwvut\n".getBytes();
+        LineDiff.Lines v = LineDiff.lines(vt);
+        assertThat(v.count()).isEqualTo(6);
+        assertThat(v.starts()).containsExactly(0, 3, 7, 8, 11, 20, vt.length + 1);
+    }
+
+    @Property(tries = 300)
+    void linesAreExactlyTheNewlineSeparatedParts(@ForAll @IntRange(min = 0, max = 1_000_000) int seed) {
+        java.util.Random r = new java.util.Random(seed);
+        byte[] b = new byte[r.nextInt(200)];
+        byte[] alphabet = {'\n', '\n', 0x0b, 0x0a, 'a', 'b', 0, (byte) 0xff, 0x09};
+        for (int i = 0; i < b.length; i++) {
+            b[i] = alphabet[r.nextInt(alphabet.length)];
+        }
+        LineDiff.Lines l = LineDiff.lines(b);
+        java.util.List<Integer> starts = new java.util.ArrayList<>(java.util.List.of(0));
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == '\n') {
+                starts.add(i + 1);
+            }
+        }
+        starts.add(b.length + 1);
+        assertThat(l.count()).isEqualTo(starts.size() - 1);
+        assertThat(l.starts()).containsExactly(starts.stream().mapToInt(Integer::intValue).toArray());
     }
 
     @Test
