@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,15 +32,7 @@ class GitScanTest {
             new SecretsScanner.Options(1 << 20, 2, null));
 
     static String git(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=Dev One", "-c", "user.email=dev@example.com",
-                "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException("git " + String.join(" ", args) + ": " + out);
-        }
-        return out.strip();
+        return TestGit.git(dir, args);
     }
 
     void commit(String path, String content, String message) throws Exception {
@@ -150,25 +141,7 @@ class GitScanTest {
         commit("a.py", "KEY = \"" + AWS + "\"\n" + "# padding line to give the deflated data some length\n".repeat(40), "one");
         commit("b.py", "SLACK = \"" + SLACK + "\"\n", "two");
         git(repo, "repack", "-adfq", "--depth=0");
-        String blob = git(repo, "rev-parse", "HEAD:a.py");
-        Path idx;
-        try (Stream<Path> s = Files.list(repo.resolve(".git/objects/pack"))) {
-            idx = s.filter(p -> p.toString().endsWith(".idx")).findFirst().orElseThrow();
-        }
-        long offset = -1;
-        for (String line : git(repo, "verify-pack", "-v", idx.toString()).split("\n")) {
-            if (line.startsWith(blob)) {
-                offset = Long.parseLong(line.trim().split("\\s+")[4]);
-            }
-        }
-        Path pack = Path.of(idx.toString().replace(".idx", ".pack"));
-        pack.toFile().setWritable(true);
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(pack.toFile(), "rw")) {
-            f.seek(offset + 40);
-            int b = f.read();
-            f.seek(offset + 40);
-            f.write(b ^ 0x5a);
-        }
+        TestGit.damage(repo, git(repo, "rev-parse", "HEAD:a.py"), 40);
         SecretsScanner.Result broken = scanner.scanHistory(repo, List.of());
         assertThat(broken.errors()).anyMatch(e -> e.contains("a.py") && e.contains("missing or corrupt"));
         assertThat(rules(broken.hits())).containsExactly("slack-bot-token@b.py:1");

@@ -47,15 +47,7 @@ class SecretsCommandTest {
     }
 
     static String git(Path cwd, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=Dev One", "-c", "user.email=dev@example.com",
-                "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException("git " + String.join(" ", args) + ": " + out);
-        }
-        return out.strip();
+        return gatehouse.secrets.TestGit.git(cwd, args);
     }
 
     void commit(String path, String content, String message) throws Exception {

@@ -1,11 +1,13 @@
 package gatehouse.secrets.git;
 
+import static gatehouse.secrets.TestGit.damage;
+import static gatehouse.secrets.TestGit.git;
+import static gatehouse.secrets.TestGit.packs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gatehouse.secrets.git.CatFile.GitObject;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,18 +29,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ObjectReaderTest {
     @TempDir
     Path dir;
-
-    static String git(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=Dev One", "-c", "user.email=dev@example.com",
-                "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", "-c", "gc.auto=0"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException("git " + String.join(" ", args) + ": " + out);
-        }
-        return out.strip();
-    }
 
     /**
      * A history of {@code commits} commits editing a few files as people do (lines inserted, changed and removed,
@@ -115,12 +104,6 @@ class ObjectReaderTest {
             }
         }
         return ids.length;
-    }
-
-    static List<Path> packs(Path repo) throws IOException {
-        try (Stream<Path> s = Files.list(repo.resolve(".git/objects/pack"))) {
-            return s.filter(p -> p.toString().endsWith(".pack")).sorted().toList();
-        }
     }
 
     @Test
@@ -252,22 +235,7 @@ class ObjectReaderTest {
         git(repo, "-c", "pack.compression=9", "repack", "-adfq", "--depth=0"); // every object whole: one stream each
         Git g = new Git(repo);
         String id = g.runText("rev-parse", "HEAD:file0.txt").strip();
-        long offset = -1;
-        for (String line : g.runText("verify-pack", "-v", packs(repo).get(0).toString().replace(".pack", ".idx")).split("\n")) {
-            if (line.startsWith(id)) {
-                offset = Long.parseLong(line.trim().split("\\s+")[4]);
-            }
-        }
-        assertThat(offset).isPositive();
-        Path pack = packs(repo).get(0);
-        pack.toFile().setWritable(true);
-        try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
-            long at = offset + 200; // inside the object's deflated data
-            f.seek(at);
-            int b = f.read();
-            f.seek(at);
-            f.write(b ^ 0x5a);
-        }
+        long offset = damage(repo, id, 200); // inside the object's deflated data
         try (ObjectReader reader = ObjectReader.open(g, 1 << 20)) {
             assertThatThrownBy(() -> reader.read(id, Long.MAX_VALUE)).isInstanceOf(IOException.class)
                     .hasMessageContaining("object at offset " + offset + ": bad zlib stream");
