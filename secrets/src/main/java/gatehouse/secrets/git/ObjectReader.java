@@ -63,15 +63,23 @@ public final class ObjectReader implements AutoCloseable {
      * one asked for before it. Kept apart because keeping every object read for long makes each young collection
      * copy them all (measured: a 64 MiB cache of everything read cost more than it saved).
      */
-    private final BaseCache recent = new BaseCache(RECENT_BYTES);
+    private final BaseCache recent;
     private final Inflater inflater = new Inflater();
     private byte[] scratch = new byte[1 << 16];
     private boolean rescanned;
 
     ObjectReader(List<Path> objectDirs, long cacheBytes) throws IOException {
         this.objectDirs = objectDirs;
-        this.cache = new BaseCache(cacheBytes);
         loadPacks();
+        // no more than the packs hold (at least 1 MiB): a small repository's scan, such as the pre-push hook's
+        // range, does not set aside the whole budget
+        long packed = 0;
+        for (Pack p : packs) {
+            packed += p.size;
+        }
+        long room = Math.max(1 << 20, packed);
+        this.cache = new BaseCache(Math.min(cacheBytes, room));
+        this.recent = new BaseCache(Math.min(RECENT_BYTES, room));
     }
 
     /**
