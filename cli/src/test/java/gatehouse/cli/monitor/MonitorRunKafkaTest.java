@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gatehouse.cli.Cli;
 import gatehouse.cli.ExitCode;
+import gatehouse.monitor.kafka.KafkaBroker;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -13,16 +14,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,9 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * published with {@code monitor publish} makes the same transitions and final alarm states as {@code monitor run}
  * over the file; and the usage errors of a Kafka input.
  */
+@ExtendWith(KafkaBroker.class)
 class MonitorRunKafkaTest {
-    private static KafkaClusterTestKit cluster;
-    private static Path brokerDir;
+    private static String bootstrap;
+    private static String topic;
     static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
 
     @TempDir
@@ -48,38 +43,11 @@ class MonitorRunKafkaTest {
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** The broker the monitor tests share (started once per test JVM), and a fresh topic on it. */
     @BeforeAll
-    static void startBroker() throws Exception {
-        try {
-            brokerDir = Files.createTempDirectory("gatehouse-kafka-cli-run-");
-            TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
-                    .setBaseDirectory(brokerDir).build();
-            KafkaClusterTestKit.Builder b = new KafkaClusterTestKit.Builder(nodes);
-            Map.of("offsets.topic.replication.factor", "1", "transaction.state.log.replication.factor", "1",
-                    "transaction.state.log.min.isr", "1", "auto.create.topics.enable", "false",
-                    "group.initial.rebalance.delay.ms", "0").forEach(b::setConfigProp);
-            cluster = b.build();
-            cluster.format();
-            cluster.startup();
-            cluster.waitForReadyBrokers();
-        } catch (Throwable t) {
-            Assumptions.abort("a Kafka broker could not start on this machine, so the Kafka run tests were skipped: " + t);
-        }
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("signins", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (brokerDir != null && Files.exists(brokerDir)) {
-            try (var walk = Files.walk(brokerDir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+    static void topic(KafkaBroker.Running broker) throws Exception {
+        bootstrap = broker.bootstrap();
+        topic = broker.newTopic("signins", 1);
     }
 
     static String record(String id, long second, String name, String source, boolean failed) {
@@ -115,24 +83,23 @@ class MonitorRunKafkaTest {
         assertThat(file.code()).as(file.err()).isEqualTo(ExitCode.OK.code);
         assertThat(transitions(file.out())).anyMatch(l -> l.contains("console-signin-failures  OK -> ALARM"));
 
-        String bootstrap = cluster.bootstrapServers();
-        Run pub = cli("monitor", "publish", "--to", "kafka://" + bootstrap + "/signins", "trail.jsonl");
+        Run pub = cli("monitor", "publish", "--to", "kafka://" + bootstrap + "/" + topic, "trail.jsonl");
         assertThat(pub.code()).as(pub.err()).isEqualTo(ExitCode.OK.code);
-        Run kafka = cli("monitor", "run", "--pack", "cis", "--input", "kafka://" + bootstrap + "/signins?group=cli", "--flush",
+        Run kafka = cli("monitor", "run", "--pack", "cis", "--input", "kafka://" + bootstrap + "/" + topic + "?group=cli", "--flush",
                 "--idle-stop", "3s", "--state", "org", "--store", "jdbc:sqlite:" + dir.resolve("g.db"));
         assertThat(kafka.err()).isEmpty();
         assertThat(kafka.code()).isEqualTo(ExitCode.OK.code);
-        assertThat(kafka.out()).contains("\nkafka://" + bootstrap + "/signins?group=cli: " + lines.size() + " records, " + lines.size()
+        assertThat(kafka.out()).contains("\nkafka://" + bootstrap + "/" + topic + "?group=cli: " + lines.size() + " records, " + lines.size()
                 + " events, 0 repeated event ids dropped, 0 already in the stored state, 0 unreadable; ");
-        assertThat(kafka.out()).contains("state 'org@signins-0': " + lines.size() + " events");
+        assertThat(kafka.out()).contains("state 'org@" + topic + "-0': " + lines.size() + " events");
         assertThat(transitions(kafka.out())).isEqualTo(transitions(file.out()));
         assertThat(alarms(kafka.out())).isEqualTo(alarms(file.out()));
 
-        Run again = cli("monitor", "run", "--pack", "cis", "--input", "kafka://" + bootstrap + "/signins?group=cli2", "--flush",
+        Run again = cli("monitor", "run", "--pack", "cis", "--input", "kafka://" + bootstrap + "/" + topic + "?group=cli2", "--flush",
                 "--idle-stop", "3s", "--state", "org", "--store", "jdbc:sqlite:" + dir.resolve("g.db"));
         assertThat(again.code()).isEqualTo(ExitCode.OK.code);
         assertThat(again.out()).as("a new group still starts after the stored watermark")
-                .contains("/signins?group=cli2: 0 records, 0 events").contains("state 'org@signins-0': " + lines.size() + " events")
+                .contains("/" + topic + "?group=cli2: 0 records, 0 events").contains("state 'org@" + topic + "-0': " + lines.size() + " events")
                 .contains("transitions: 0 this run, " + transitions(file.out()).size() + " in total");
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gatehouse.cli.Cli;
 import gatehouse.cli.ExitCode;
+import gatehouse.monitor.kafka.KafkaBroker;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -17,29 +18,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code gatehouse monitor publish} in process against a real KRaft broker started here (loopback, random port,
  * temporary directory), plus its errors: bad URL, no broker, missing topic, unreadable input.
  */
+@ExtendWith(KafkaBroker.class)
 class PublishCommandTest {
-    private static KafkaClusterTestKit cluster;
-    private static Path brokerDir;
+    private static String bootstrap;
+    private static String trail;
+    private static String mixed;
 
     @TempDir
     Path dir;
@@ -54,38 +51,12 @@ class PublishCommandTest {
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** The broker the monitor tests share (started once per test JVM), and fresh topics on it. */
     @BeforeAll
-    static void startBroker() throws Exception {
-        try {
-            brokerDir = Files.createTempDirectory("gatehouse-kafka-cli-");
-            TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
-                    .setBaseDirectory(brokerDir).build();
-            KafkaClusterTestKit.Builder b = new KafkaClusterTestKit.Builder(nodes);
-            Map.of("offsets.topic.replication.factor", "1", "transaction.state.log.replication.factor", "1",
-                    "transaction.state.log.min.isr", "1", "auto.create.topics.enable", "false")
-                    .forEach(b::setConfigProp);
-            cluster = b.build();
-            cluster.format();
-            cluster.startup();
-            cluster.waitForReadyBrokers();
-        } catch (Throwable t) {
-            Assumptions.abort("a Kafka broker could not start on this machine, so the publish tests were skipped: " + t);
-        }
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("trail", 3, (short) 1), new NewTopic("mixed", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (brokerDir != null && Files.exists(brokerDir)) {
-            try (var walk = Files.walk(brokerDir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+    static void topics(KafkaBroker.Running broker) throws Exception {
+        bootstrap = broker.bootstrap();
+        trail = broker.newTopic("trail", 3);
+        mixed = broker.newTopic("mixed", 1);
     }
 
     static String record(String id, String account) {
@@ -99,16 +70,16 @@ class PublishCommandTest {
         try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(dir.resolve("b.json.gz")))) {
             o.write((record("e4", "222222222222") + "\n" + record("e5", "333333333333") + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        Run r = cli("monitor", "publish", "--to", "kafka://" + cluster.bootstrapServers() + "/trail", "a.json", "b.json.gz");
+        Run r = cli("monitor", "publish", "--to", "kafka://" + bootstrap + "/" + trail, "a.json", "b.json.gz");
         assertThat(r.err()).isEmpty();
         assertThat(r.code()).isEqualTo(ExitCode.OK.code);
         assertThat(r.out().replaceAll("in \\d+\\.\\d s", "in T s").replaceAll("  partition \\d: \\d records\\n", ""))
-                .isEqualTo("published 5 of 5 records from 2 inputs to kafka://" + cluster.bootstrapServers() + "/trail in T s\n"
+                .isEqualTo("published 5 of 5 records from 2 inputs to kafka://" + bootstrap + "/" + trail + " in T s\n"
                         + "  3 accounts; " + partitionsUsed(r.out()) + " of 3 partitions received records\n");
 
         Map<String, java.util.Set<Integer>> partitionsOf = new TreeMap<>();
         Map<String, List<String>> idsOf = new TreeMap<>();
-        for (ConsumerRecord<String, String> c : readAll("trail", 3, 5)) {
+        for (ConsumerRecord<String, String> c : readAll(trail, 3, 5)) {
             partitionsOf.computeIfAbsent(c.key(), k -> new java.util.TreeSet<>()).add(c.partition());
             idsOf.computeIfAbsent(c.key(), k -> new java.util.ArrayList<>()).add(c.value().replaceAll(".*\"eventID\":\"([^\"]+)\".*", "$1"));
         }
@@ -121,7 +92,7 @@ class PublishCommandTest {
     void anUnreadableInputIsReportedAndTheRestStillPublished() throws Exception {
         Files.writeString(dir.resolve("good.json"), record("g1", "444444444444") + "\n");
         Files.writeString(dir.resolve("bad.json"), "{\"Records\": [" + record("b1", "444444444444") + ", oops]}");
-        Run r = cli("monitor", "publish", "--to", "kafka://" + cluster.bootstrapServers() + "/mixed", "bad.json", "good.json");
+        Run r = cli("monitor", "publish", "--to", "kafka://" + bootstrap + "/" + mixed, "bad.json", "good.json");
         assertThat(r.code()).isEqualTo(ExitCode.INPUT_ERROR.code);
         assertThat(r.err()).startsWith(dir.resolve("bad.json") + ":1:");
         assertThat(r.out()).startsWith("published 2 of 2 records from 2 inputs");
@@ -129,9 +100,9 @@ class PublishCommandTest {
 
     @Test
     void aMissingTopicIsAnInputError() {
-        Run r = cli("monitor", "publish", "--timeout", "2", "--to", "kafka://" + cluster.bootstrapServers() + "/no-such-topic", "-");
+        Run r = cli("monitor", "publish", "--timeout", "2", "--to", "kafka://" + bootstrap + "/no-such-topic", "-");
         assertThat(r.code()).isEqualTo(ExitCode.INPUT_ERROR.code);
-        assertThat(r.err()).startsWith("--to:1:1: error: cannot publish to kafka://" + cluster.bootstrapServers() + "/no-such-topic: ")
+        assertThat(r.err()).startsWith("--to:1:1: error: cannot publish to kafka://" + bootstrap + "/no-such-topic: ")
                 .contains("  hint: check that the brokers are reachable and that topic 'no-such-topic' exists");
         assertThat(r.out()).isEmpty();
     }
@@ -166,7 +137,7 @@ class PublishCommandTest {
 
     private static List<ConsumerRecord<String, String>> readAll(String topic, int partitions, int expected) {
         Properties p = new Properties();
-        p.put("bootstrap.servers", cluster.bootstrapServers());
+        p.put("bootstrap.servers", bootstrap);
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> tps = java.util.stream.IntStream.range(0, partitions).mapToObj(i -> new TopicPartition(topic, i)).toList();
             c.assign(tps);
