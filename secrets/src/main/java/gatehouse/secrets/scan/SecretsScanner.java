@@ -309,13 +309,13 @@ public final class SecretsScanner {
                             cat.request(newOid);
                         }
                     }
-                    cat.finishRequests();
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
                     errors.add("git log: error: " + e.getMessage());
+                } finally {
                     try {
-                        cat.finishRequests();
+                        cat.finishRequests(); // whatever happened here, the reading loop ends
                     } catch (IOException ignored) {
-                        // closing anyway
+                        // the queue was closed: the scan is ending anyway
                     }
                 }
             });
