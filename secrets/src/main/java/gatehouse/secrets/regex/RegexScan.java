@@ -208,15 +208,32 @@ public final class RegexScan {
         // context: a plain view of the text's characters costs one array load where a CharBuffer costs two calls
         // a fresh matcher per attempt: the match may keep it for its groups, which RE2/J finds only when asked
         if (s == 0) {
-            Matcher m = pattern.matcher(new Window(chars, 0, limit));
+            Matcher m = matcher(pattern, chars, 0, limit);
             return m.lookingAt() ? new Match(text, m, 0, 0) : null;
         }
-        Matcher m = afterOne.matcher(new Window(chars, s - 1, limit));
+        Matcher m = matcher(afterOne, chars, s - 1, limit);
         if (!m.lookingAt()) {
             return null;
         }
         Match r = new Match(text, m, s - 1, 1);
         return r.start() == s ? r : null;
+    }
+
+    /**
+     * A matcher over characters {@code [from, to)}: as bytes when they are all ASCII (then byte and character offsets
+     * are the same), which RE2/J reads from the array itself — its per-character context costs interface calls on a
+     * CharSequence — and as a {@link Window} otherwise. A fresh array: the match may keep the matcher for its groups.
+     */
+    private static Matcher matcher(Pattern p, char[] chars, int from, int to) {
+        byte[] b = new byte[to - from];
+        for (int i = 0; i < b.length; i++) {
+            char c = chars[from + i];
+            if (c >= 0x80) {
+                return p.matcher(new Window(chars, from, to));
+            }
+            b[i] = (byte) c;
+        }
+        return p.matcher(b);
     }
 
     /** Characters {@code [from, to)} of an array, as RE2/J reads its input. */
