@@ -104,9 +104,7 @@ public final class Git {
                 return new Info(a[2].strip().equals("true"), a[3].strip(), dir.resolve(a[4].strip()).normalize());
             }
         } catch (IOException e) {
-            if (!isRepository()) {
-                return null;
-            }
+            // not a repository, or a git that does not know one of the questions: told apart below
         }
         if (!isRepository()) {
             return null;

@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
  * through git.
  */
 public final class ObjectQueue implements AutoCloseable {
-    /** Delta bases kept for the next versions of the same files (git's own default is 96 MiB; measured here: 16 to 64 MiB all read the benchmark history equally fast). */
+    /**
+     * Delta bases kept for the next versions of the same files (git's own default is 96 MiB; measured here: 16 to
+     * 64 MiB all read the benchmark history equally fast).
+     */
     static final long CACHE_BYTES = 32L << 20;
     private static final String END = "";
 

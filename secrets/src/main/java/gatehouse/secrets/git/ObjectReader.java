@@ -17,9 +17,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -34,13 +33,12 @@ import java.util.zip.InflaterInputStream;
  * <p>It answers only what it can read for certain: an object it cannot find ({@link #read} returns null) or cannot
  * decode (throws {@link IOException}) is for the caller to ask git for, so a repository layout this class does not
  * know (SHA-256 object names — {@link #open} returns null —, a promisor remote, a pack written while the scan runs,
- * a corrupt copy where git knows a good one) is never read differently from git. Pack files and indexes are mapped,
- * not read into the heap; the memory it holds is a bounded cache of delta bases. One thread at a time.
+ * a corrupt copy where git knows a good one) is never read differently from git. Indexes are mapped and packs read
+ * through a small buffer, not into the heap; the memory it holds is two fixed rings of delta bases. One thread at
+ * a time.
  */
 public final class ObjectReader implements AutoCloseable {
     private static final int OBJ_COMMIT = 1;
-    private static final int OBJ_TREE = 2;
-    private static final int OBJ_BLOB = 3;
     private static final int OBJ_TAG = 4;
     private static final int OBJ_OFS_DELTA = 6;
     private static final int OBJ_REF_DELTA = 7;
@@ -177,12 +175,24 @@ public final class ObjectReader implements AutoCloseable {
         return o;
     }
 
-    private GitObject find(String oid, byte[] id, long maxBytes) throws IOException {
+    /** Where an object lies in the packs: which pack, at what offset. */
+    private record Place(int pack, long offset) {}
+
+    /** The first pack holding {@code id}, or null. */
+    private Place inPacks(byte[] id) {
         for (int i = 0; i < packs.size(); i++) {
             long off = packs.get(i).offsetOf(id);
             if (off >= 0) {
-                return packed(oid, i, off, maxBytes);
+                return new Place(i, off);
             }
+        }
+        return null;
+    }
+
+    private GitObject find(String oid, byte[] id, long maxBytes) throws IOException {
+        Place place = inPacks(id);
+        if (place != null) {
+            return packed(oid, place.pack(), place.offset(), maxBytes);
         }
         for (Path dir : objectDirs) {
             Path loose = dir.resolve(oid.substring(0, 2)).resolve(oid.substring(2));
@@ -282,35 +292,32 @@ public final class ObjectReader implements AutoCloseable {
             if (h.type() == OBJ_OFS_DELTA) {
                 at = h.base();
             } else {
-                long found = -1;
-                for (int i = 0; i < packs.size() && found < 0; i++) {
-                    found = packs.get(i).offsetOf(h.baseId());
-                    pack = i;
+                Place where = inPacks(h.baseId());
+                if (where == null) {
+                    throw new IOException("pack " + p.file.getFileName() + ": delta base "
+                            + HexFormat.of().formatHex(h.baseId()) + " not in a pack");
                 }
-                if (found < 0) {
-                    throw new IOException("pack " + p.file.getFileName() + ": delta base " + hex(h.baseId()) + " not in a pack");
-                }
-                at = found;
+                pack = where.pack();
+                at = where.offset();
             }
         }
         while (!deltas.isEmpty()) {
             Step s = deltas.pop();
-            if (deltas.isEmpty() && resultSize(packs.get(s.pack()), s) > Math.min(maxBytes, MAX_ARRAY)) {
-                return new GitObject(oid, TYPE_NAMES[type], resultSize(packs.get(s.pack()), s), null);
+            Pack sp = packs.get(s.pack());
+            if (deltas.isEmpty()) {
+                long size = resultSize(sp, s);
+                if (size > Math.min(maxBytes, MAX_ARRAY)) {
+                    return new GitObject(oid, TYPE_NAMES[type], size, null);
+                }
             }
             if (s.size() > MAX_ARRAY) {
                 throw new IOException("delta of " + oid + " too large");
             }
-            Pack sp = packs.get(s.pack());
             if (scratch.length < s.size()) {
                 scratch = new byte[(int) Math.max(s.size(), Math.min(MAX_ARRAY, 2L * scratch.length))];
             }
             // the delta is inflated into a buffer kept from one object to the next: only the result is new
             int n = inflateInto(sp, s.offset(), s.dataAt(), scratch, (int) s.size());
-            if (n != s.size()) {
-                throw new IOException("pack " + sp.file.getFileName() + ": object at offset " + s.offset()
-                        + " is shorter than its header says");
-            }
             try {
                 base = Delta.apply(base, baseAt, baseLength, scratch, n);
             } catch (IOException e) {
@@ -342,10 +349,7 @@ public final class ObjectReader implements AutoCloseable {
             throw new IOException("object at offset " + at + " of " + p.file.getFileName() + " too large to read");
         }
         byte[] out = new byte[(int) size];
-        int got = inflateInto(p, at, dataAt, out, out.length);
-        if (got != out.length) {
-            throw new IOException("pack " + p.file.getFileName() + ": object at offset " + at + " is shorter than its header says");
-        }
+        inflateInto(p, at, dataAt, out, out.length);
         return out;
     }
 
@@ -357,7 +361,8 @@ public final class ObjectReader implements AutoCloseable {
 
     /**
      * Inflates the zlib stream at {@code dataAt} (of the object whose entry is at {@code at}) into {@code out};
-     * {@code whole} >= 0: the stream must hold exactly that many bytes; -1: as many as {@code out} holds, or fewer.
+     * {@code whole} >= 0: the stream must hold exactly that many bytes (else an IOException); -1: as many as
+     * {@code out} holds, or fewer. Returns how many it inflated.
      */
     private int inflateInto(Pack p, long at, long dataAt, byte[] out, int whole) throws IOException {
         int limit = whole >= 0 ? whole : out.length;
@@ -406,6 +411,9 @@ public final class ObjectReader implements AutoCloseable {
             }
         } catch (DataFormatException e) {
             throw new IOException("pack " + p.file.getFileName() + ": object at offset " + at + ": bad zlib stream (" + e.getMessage() + ")");
+        }
+        if (whole >= 0 && got != whole) {
+            throw new IOException("pack " + p.file.getFileName() + ": object at offset " + at + " is shorter than its header says");
         }
         return got;
     }
@@ -741,28 +749,16 @@ public final class ObjectReader implements AutoCloseable {
         }
     }
 
+    /** The 20 bytes of a 40-hex-digit object name, or null if it is not one. */
     static byte[] parseId(String oid) {
         if (oid.length() != 40) {
             return null;
         }
-        byte[] id = new byte[20];
-        for (int i = 0; i < 20; i++) {
-            int hi = Character.digit(oid.charAt(2 * i), 16);
-            int lo = Character.digit(oid.charAt(2 * i + 1), 16);
-            if (hi < 0 || lo < 0) {
-                return null;
-            }
-            id[i] = (byte) (hi << 4 | lo);
+        try {
+            return HexFormat.of().parseHex(oid);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
-        return id;
-    }
-
-    private static String hex(byte[] id) {
-        StringBuilder sb = new StringBuilder(40);
-        for (byte b : id) {
-            sb.append(Character.forDigit((b >> 4) & 15, 16)).append(Character.forDigit(b & 15, 16));
-        }
-        return sb.toString();
     }
 
     @Override

@@ -204,9 +204,8 @@ public final class RegexScan {
 
     /** RE2/J's match starting exactly at {@code s}, in the text cut at {@code limit}, or null. */
     private static Match anchoredAt(Pattern pattern, Pattern afterOne, String text, char[] chars, int s, int limit) {
-        // RE2/J reads its input through CharSequence.charAt, three times per character with the empty-width
-        // context: a plain view of the text's characters costs one array load where a CharBuffer costs two calls
-        // a fresh matcher per attempt: the match may keep it for its groups, which RE2/J finds only when asked
+        // a fresh matcher per attempt (see matcher): the match may keep it for its groups, which RE2/J finds only
+        // when asked
         if (s == 0) {
             Matcher m = matcher(pattern, chars, 0, limit);
             return m.lookingAt() ? new Match(text, m, 0, 0) : null;
@@ -222,7 +221,9 @@ public final class RegexScan {
     /**
      * A matcher over characters {@code [from, to)}: as bytes when they are all ASCII (then byte and character offsets
      * are the same), which RE2/J reads from the array itself — its per-character context costs interface calls on a
-     * CharSequence — and as a {@link Window} otherwise. A fresh array: the match may keep the matcher for its groups.
+     * CharSequence (three per character with the empty-width context) — and otherwise as a {@link Window}, a plain
+     * view of the characters (one array load where a CharBuffer costs two calls). A fresh array: the match may keep
+     * the matcher for its groups.
      */
     private static Matcher matcher(Pattern p, char[] chars, int from, int to) {
         byte[] b = new byte[to - from];

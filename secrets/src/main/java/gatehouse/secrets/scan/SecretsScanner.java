@@ -42,9 +42,9 @@ import java.util.function.Consumer;
  * for every commit on every ref, its message and the blobs it introduced (no diffs are computed); each distinct
  * blob is read once, straight from the pack files ({@link ObjectReader}; through {@code git cat-file --batch}
  * for whatever that cannot read), and scanned once, in parallel — a modified file's added lines only; each
- * distinct commit message is scanned once. A finding is attributed to the oldest commit and path that introduced its secret, and the same
- * secret in the same context is reported once however many later versions of the file still hold it (so a
- * file deleted later is covered by the commit that added it). Memory is bounded by the set of blob ids seen,
+ * distinct commit message is scanned once. A finding is attributed to the oldest commit and path that introduced
+ * its secret, and the same secret in the same context is reported once however many later versions of the file
+ * still hold it (so a file deleted later is covered by the commit that added it). Memory is bounded by the set of blob ids seen,
  * fixed queues of blobs in flight and caches of fixed size (delta bases, recent versions' line hashes).
  */
 public final class SecretsScanner {
@@ -261,8 +261,8 @@ public final class SecretsScanner {
                 try (InputStream in = log.getInputStream()) {
                     NulTokens t = new NulTokens(in);
                     String tok;
-                    int current = -1;
-                    CommitInfo c = null;
+                    CommitInfo c = null; // the commit whose blobs follow
+
                     while ((tok = t.next()) != null) {
                         if (tok.isEmpty()) {
                             String id = t.next();
@@ -273,8 +273,7 @@ public final class SecretsScanner {
                             if (body == null) {
                                 break;
                             }
-                            current = commits.size();
-                            commitIndex.put(id, current);
+                            commitIndex.put(id, commits.size());
                             commits.add(id);
                             c = new CommitInfo(id, an, ae, ad);
                             if (seenMessages.add(sha1ish(body))) {
@@ -294,7 +293,7 @@ public final class SecretsScanner {
                         }
                         String path = t.next();
                         String[] f = meta.substring(1).split(" ");
-                        if (f.length < 5 || current < 0 || path == null) {
+                        if (f.length < 5 || c == null || path == null) {
                             continue;
                         }
                         String newMode = f[1];
