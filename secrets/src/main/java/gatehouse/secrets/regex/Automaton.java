@@ -413,6 +413,12 @@ final class Automaton {
                 case Empty e -> {
                     return out;
                 }
+                case RegexSyntax.Assert a -> {
+                    return out; // a superset: every assertion holds
+                }
+                case RegexSyntax.Group g -> {
+                    return compile(g.item(), out);
+                }
                 case Seq s -> {
                     int entry = out;
                     for (int i = s.items().size() - 1; i >= 0; i--) {

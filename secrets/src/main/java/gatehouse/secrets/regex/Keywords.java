@@ -131,6 +131,8 @@ final class Keywords {
                 case Seq s -> seq(s);
                 case Alt a -> alt(a);
                 case Rep r -> rep(r);
+                case RegexSyntax.Assert a -> new Info(List.of(""), -1, 0);
+                case RegexSyntax.Group g -> info(g.item());
             };
         }
 

@@ -37,6 +37,14 @@ public final class Match {
         this.skip = skip;
     }
 
+    /** A match whose spans are known: start and end of the match, then of each group (-1 when it took no part). */
+    Match(String text, int[] spans) {
+        this.text = text;
+        this.spans = spans;
+        this.offset = 0;
+        this.skip = 0;
+    }
+
     private void load() {
         Matcher m = pending;
         if (m == null) {

@@ -29,9 +29,14 @@ public final class Prefilter {
     private final Node tree;
     /** Whether the regex names non-ASCII characters itself (then only ASCII analysis is trusted). */
     private final boolean namesNonAscii;
+    private final String regex;
+    /** The {@link Backtracker}, {@link #NO_BACKTRACKER} when the regex has none, null until first asked. */
+    private volatile Object backtracker;
+    private static final Object NO_BACKTRACKER = new Object();
 
-    private Prefilter(Automaton ends, Automaton starts, Automaton startsLater, int maxChars, Node tree,
+    private Prefilter(String regex, Automaton ends, Automaton starts, Automaton startsLater, int maxChars, Node tree,
                       boolean namesNonAscii) {
+        this.regex = regex;
         this.ends = ends;
         this.starts = starts;
         this.startsLater = startsLater;
@@ -52,11 +57,25 @@ public final class Prefilter {
                 return null;
             }
             Automaton later = new Automaton(RegexSyntax.relaxed(RegexSyntax.parseNotAtStart(regex)), true);
-            return new Prefilter(ends, new Automaton(RegexSyntax.relaxed(tree), true), later,
+            return new Prefilter(regex, ends, new Automaton(RegexSyntax.relaxed(tree), true), later,
                     RegexSyntax.maxChars(tree), tree, Keywords.namesNonAscii(regex));
         } catch (RegexSyntax.Unsupported | StackOverflowError e) {
             return null;
         }
+    }
+
+    /**
+     * The regex's exact matcher for the places this prefilter leaves ({@link RegexScan}), built on first use; null
+     * when it has none.
+     */
+    public Backtracker backtracker() {
+        Object b = backtracker;
+        if (b == null) {
+            Backtracker built = Backtracker.of(regex);
+            b = built == null ? NO_BACKTRACKER : built;
+            backtracker = b;
+        }
+        return b == NO_BACKTRACKER ? null : (Backtracker) b;
     }
 
     /** The most characters a match can span, or -1 when unbounded. */

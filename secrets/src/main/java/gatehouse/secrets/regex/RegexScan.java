@@ -191,7 +191,7 @@ public final class RegexScan {
                 if (s < 0) {
                     break;
                 }
-                found = anchoredAt(pattern, afterOne, text, chars, s, limit);
+                found = anchoredAt(pattern, afterOne, prefilter, text, chars, s, limit);
             }
             if (found == null) {
                 p = hi + 1;
@@ -202,8 +202,21 @@ public final class RegexScan {
         }
     }
 
-    /** RE2/J's match starting exactly at {@code s}, in the text cut at {@code limit}, or null. */
-    private static Match anchoredAt(Pattern pattern, Pattern afterOne, String text, char[] chars, int s, int limit) {
+    /**
+     * RE2/J's match starting exactly at {@code s}, in the text cut at {@code limit}, or null: from the prefilter's
+     * {@link Backtracker} when it has one and can tell, else from RE2/J itself. The cut changes nothing (no match
+     * starting at {@code s} reaches it, and the characters up to it are all an assertion at a match's end can
+     * look at), so the backtracker reads the whole text.
+     */
+    private static Match anchoredAt(Pattern pattern, Pattern afterOne, Prefilter prefilter, String text, char[] chars,
+                                    int s, int limit) {
+        Backtracker b = prefilter.backtracker();
+        if (b != null) {
+            int[] spans = b.match(chars, text.length(), s);
+            if (spans != Backtracker.UNKNOWN) {
+                return spans == null ? null : new Match(text, spans);
+            }
+        }
         // a fresh matcher per attempt (see matcher): the match may keep it for its groups, which RE2/J finds only
         // when asked
         if (s == 0) {

@@ -9,12 +9,19 @@ import java.util.List;
  * character is one symbol. What it cannot read it refuses ({@link Unsupported}), and the caller then runs
  * the regex without a prefilter. Used only to decide where a regex cannot match; RE2/J still decides what
  * does.
+ *
+ * <p>{@link #parseExact} reads the same syntax into the regex's own tree for ASCII texts, for {@link Backtracker}:
+ * assertions ({@link Assert}), capture groups ({@link Group}) and greediness are kept, and every set of characters
+ * holds exactly the ASCII characters RE2 matches with it — under {@code (?i)} too, where {@code k} and {@code s}
+ * also fold to the Kelvin sign and the long s. Sets whose ASCII members are not plain to see (bracket classes,
+ * Unicode classes) are asked of RE2/J itself, character by character. What the tree says of non-ASCII characters
+ * is not used: the backtracker hands any text with one back to RE2/J.
  */
 final class RegexSyntax {
     /** RE2's own bound on a repetition count. */
     static final int MAX_REPEAT = 1000;
 
-    sealed interface Node permits Chars, Seq, Alt, Rep, Empty {}
+    sealed interface Node permits Chars, Seq, Alt, Rep, Empty, Assert, Group {}
 
     /** A set of characters: the ASCII ones as a 128-bit set, all non-ASCII ones as one symbol. */
     record Chars(long lo, long hi, boolean nonAscii) implements Node {
@@ -75,8 +82,34 @@ final class RegexSyntax {
 
     record Alt(List<Node> options) implements Node {}
 
-    /** @param max -1 for no upper bound */
-    record Rep(Node item, int min, int max) implements Node {}
+    /**
+     * @param max    -1 for no upper bound
+     * @param greedy whether more repetitions are preferred to fewer (exact trees only: a superset ignores it)
+     */
+    record Rep(Node item, int min, int max, boolean greedy) implements Node {
+        Rep(Node item, int min, int max) {
+            this(item, min, max, true);
+        }
+    }
+
+    /** An empty-width assertion (exact trees only; a superset reads it as the empty string). */
+    record Assert(int kind) implements Node {
+        /** {@code \A}, and {@code ^} outside multi-line mode. */
+        static final int BEGIN_TEXT = 0;
+        /** {@code \z}, and {@code $} outside multi-line mode. */
+        static final int END_TEXT = 1;
+        /** {@code ^} in multi-line mode. */
+        static final int BEGIN_LINE = 2;
+        /** {@code $} in multi-line mode. */
+        static final int END_LINE = 3;
+        /** {@code \b}: an ASCII word character on one side only. */
+        static final int WORD_BOUNDARY = 4;
+        /** {@code \B}. */
+        static final int NOT_WORD_BOUNDARY = 5;
+    }
+
+    /** Capture group {@code index} (exact trees only; a superset reads only what it holds). */
+    record Group(int index, Node item) implements Node {}
 
     record Empty() implements Node {
         static final Empty EMPTY = new Empty();
@@ -99,10 +132,40 @@ final class RegexSyntax {
     private boolean multiLine;
     /** Whether the tree is for matches that do not begin at the start of the text ({@link #parseNotAtStart}). */
     private final boolean notAtStart;
+    /** Whether this reads the exact tree ({@link #parseExact}). */
+    private final boolean exact;
+    private boolean ungreedy;
+    /** Capture groups opened so far. */
+    private int groups;
 
-    private RegexSyntax(String src, boolean notAtStart) {
+    private RegexSyntax(String src, boolean notAtStart, boolean exact) {
         this.src = src;
         this.notAtStart = notAtStart;
+        this.exact = exact;
+    }
+
+    /**
+     * The regex's own tree for ASCII texts (see the class comment): what {@link Backtracker} runs. Its capture
+     * groups are numbered as RE2 numbers them.
+     */
+    static Node parseExact(String regex) throws Unsupported {
+        RegexSyntax p = new RegexSyntax(regex, false, true);
+        Node n = p.alternation();
+        if (p.pos < regex.length()) {
+            throw new Unsupported("unexpected ')' at " + p.pos);
+        }
+        return n;
+    }
+
+    /** The number of capture groups in an exact tree. */
+    static int groups(Node n) {
+        return switch (n) {
+            case Group g -> Math.max(g.index(), groups(g.item()));
+            case Seq s -> s.items().stream().mapToInt(RegexSyntax::groups).max().orElse(0);
+            case Alt a -> a.options().stream().mapToInt(RegexSyntax::groups).max().orElse(0);
+            case Rep r -> groups(r.item());
+            default -> 0;
+        };
     }
 
     static Node parse(String regex) throws Unsupported {
@@ -120,7 +183,7 @@ final class RegexSyntax {
     }
 
     private static Node parse(String regex, boolean notAtStart) throws Unsupported {
-        RegexSyntax p = new RegexSyntax(regex, notAtStart);
+        RegexSyntax p = new RegexSyntax(regex, notAtStart, false);
         Node n = p.alternation();
         if (p.pos < regex.length()) {
             throw new Unsupported("unexpected ')' at " + p.pos);
@@ -149,6 +212,7 @@ final class RegexSyntax {
                 yield rest.size() == 1 ? rest.get(0) : new Seq(rest);
             }
             case Alt a -> new Alt(a.options().stream().map(RegexSyntax::sameEnds).toList());
+            case Group g -> sameEnds(g.item());
             case Rep r when r.min() > 0 && r.max() != r.min() -> new Rep(r.item(), r.min(), r.min());
             default -> n;
         };
@@ -164,6 +228,8 @@ final class RegexSyntax {
             case Seq s -> new Seq(s.items().stream().map(RegexSyntax::relaxed).toList());
             case Alt a -> new Alt(a.options().stream().map(RegexSyntax::relaxed).toList());
             case Rep r -> new Rep(relaxed(r.item()), r.min(), r.max() >= 0 && r.max() - r.min() > RELAX_SPAN ? -1 : r.max());
+            case Group g -> relaxed(g.item());
+            case Assert a -> Empty.EMPTY;
             default -> n;
         };
     }
@@ -175,6 +241,8 @@ final class RegexSyntax {
         return switch (n) {
             case Chars c -> false;
             case Empty e -> true;
+            case Assert a -> true;
+            case Group g -> nullable(g.item());
             case Seq s -> s.items().stream().allMatch(RegexSyntax::nullable);
             case Alt a -> a.options().stream().anyMatch(RegexSyntax::nullable);
             case Rep r -> r.min() == 0 || nullable(r.item());
@@ -187,10 +255,13 @@ final class RegexSyntax {
         return m < 0 || m > 1_000_000 ? -1 : (int) (2 * m);
     }
 
-    private static long maxCodePoints(Node n) {
+    /** The most code points a match can span, or -1 when unbounded. */
+    static long maxCodePoints(Node n) {
         return switch (n) {
             case Chars c -> 1;
             case Empty e -> 0;
+            case Assert a -> 0;
+            case Group g -> maxCodePoints(g.item());
             case Seq s -> {
                 long t = 0;
                 for (Node i : s.items()) {
@@ -279,23 +350,22 @@ final class RegexSyntax {
             } else {
                 break;
             }
-            if (pos < src.length() && src.charAt(pos) == '?') {
-                pos++; // lazy: same language
+            boolean lazy = pos < src.length() && src.charAt(pos) == '?';
+            if (lazy) {
+                pos++; // lazy: the same language, another preference
             }
-            n = new Rep(n, min, max);
+            n = new Rep(n, min, max, lazy == ungreedy);
         }
         return n;
     }
 
-    /** RE2 reads '{' as a repetition only in the forms {n}, {n,} and {n,m}; otherwise it is a literal. */
+    /**
+     * RE2 reads '{' as a repetition only in the forms {n}, {n,} and {n,m}, where each number is ASCII digits without
+     * a leading zero ({@code {05}} is literal text to RE2); otherwise it is a literal.
+     */
     private boolean repeatAhead() {
-        int i = pos + 1;
-        int digits = 0;
-        while (i < src.length() && Character.isDigit(src.charAt(i))) {
-            i++;
-            digits++;
-        }
-        if (digits == 0 || i >= src.length()) {
+        int i = numberEnd(pos + 1);
+        if (i < 0 || i >= src.length()) {
             return false;
         }
         if (src.charAt(i) == '}') {
@@ -305,17 +375,27 @@ final class RegexSyntax {
             return false;
         }
         i++;
-        while (i < src.length() && Character.isDigit(src.charAt(i))) {
+        if (i < src.length() && src.charAt(i) != '}') {
+            i = numberEnd(i);
+        }
+        return i >= 0 && i < src.length() && src.charAt(i) == '}';
+    }
+
+    /** Where a number RE2 accepts in a repetition, starting at {@code i}, ends; -1 when there is none. */
+    private int numberEnd(int i) {
+        int start = i;
+        while (i < src.length() && src.charAt(i) >= '0' && src.charAt(i) <= '9') {
             i++;
         }
-        return i < src.length() && src.charAt(i) == '}';
+        if (i == start || i - start >= 2 && src.charAt(start) == '0') {
+            return -1;
+        }
+        return i;
     }
 
     private int number() {
         int start = pos;
-        while (Character.isDigit(src.charAt(pos))) {
-            pos++;
-        }
+        pos = numberEnd(pos);
         String digits = src.substring(start, pos);
         return digits.length() > 5 ? Integer.MAX_VALUE : Integer.parseInt(digits);
     }
@@ -327,8 +407,9 @@ final class RegexSyntax {
                 return group();
             }
             case '[' -> {
-                pos++;
-                return charClass();
+                int from = pos++;
+                Chars set = charClass();
+                return exact ? probe(src.substring(from, pos)) : set;
             }
             case '.' -> {
                 pos++;
@@ -336,11 +417,14 @@ final class RegexSyntax {
             }
             case '^' -> {
                 pos++;
+                if (exact) {
+                    return new Assert(multiLine ? Assert.BEGIN_LINE : Assert.BEGIN_TEXT);
+                }
                 return notAtStart && !multiLine ? Chars.NONE : Empty.EMPTY;
             }
             case '$' -> {
                 pos++;
-                return Empty.EMPTY;
+                return exact ? new Assert(multiLine ? Assert.END_LINE : Assert.END_TEXT) : Empty.EMPTY;
             }
             case '\\' -> {
                 pos++;
@@ -357,7 +441,55 @@ final class RegexSyntax {
 
     private Node literal(int cp) {
         Chars s = Chars.NONE.with(cp);
-        return foldCase ? s.fold() : s;
+        if (!foldCase) {
+            return s;
+        }
+        return exact ? exactFold(cp) : s.fold();
+    }
+
+    private static final int KELVIN = 0x212A;
+    private static final int LONG_S = 0x17F;
+
+    /**
+     * The ASCII characters RE2 matches with code point {@code cp} under {@code (?i)}: its simple case folding orbit.
+     * The only orbits that join ASCII to other characters are {k, K, Kelvin sign} and {s, S, long s}.
+     */
+    private static Chars exactFold(int cp) {
+        int c = cp == KELVIN ? 'k' : cp == LONG_S ? 's' : cp;
+        Chars s = Chars.NONE.with(cp);
+        if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+            s = s.with(c | 0x20).with(c & ~0x20);
+        }
+        return s;
+    }
+
+    /** Sets already probed: the same class recurs across rules. */
+    private static final java.util.Map<String, Chars> PROBED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The ASCII characters RE2/J matches with a set written {@code atom} (a bracket class or a class escape) under
+     * the current case folding, asked of RE2/J one character at a time.
+     */
+    private Chars probe(String atom) throws Unsupported {
+        String regex = (foldCase ? "(?i:" : "(?:") + atom + ")";
+        Chars known = PROBED.get(regex);
+        if (known != null) {
+            return known;
+        }
+        com.google.re2j.Pattern p;
+        try {
+            p = com.google.re2j.Pattern.compile(regex);
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            throw new Unsupported("RE2/J does not read " + atom);
+        }
+        Chars s = new Chars(0, 0, true);
+        for (int c = 0; c < 128; c++) {
+            if (p.matches(String.valueOf((char) c))) {
+                s = s.with(c);
+            }
+        }
+        PROBED.put(regex, s);
+        return s;
     }
 
     private Node group() throws Unsupported {
@@ -365,6 +497,7 @@ final class RegexSyntax {
         boolean savedFold = foldCase;
         boolean savedDot = dotNl;
         boolean savedMulti = multiLine;
+        boolean savedUngreedy = ungreedy;
         if (src.startsWith("?", pos)) {
             pos++;
             if (src.startsWith("P<", pos) || src.startsWith("<", pos)) {
@@ -378,6 +511,7 @@ final class RegexSyntax {
                 boolean fold = foldCase;
                 boolean dot = dotNl;
                 boolean multi = multiLine;
+                boolean lazy = ungreedy;
                 while (true) {
                     if (pos >= src.length()) {
                         throw new Unsupported("unterminated flags");
@@ -387,23 +521,26 @@ final class RegexSyntax {
                         case 'i' -> fold = !negate;
                         case 's' -> dot = !negate;
                         case 'm' -> multi = !negate;
-                        case 'U' -> { }
+                        case 'U' -> lazy = !negate;
                         case '-' -> negate = true;
                         case ')' -> {
                             foldCase = fold; // (?flags): to the end of the enclosing group
                             dotNl = dot;
                             multiLine = multi;
+                            ungreedy = lazy;
                             return null;
                         }
                         case ':' -> {
                             foldCase = fold;
                             dotNl = dot;
                             multiLine = multi;
+                            ungreedy = lazy;
                             Node inner = alternation();
                             expect(')');
                             foldCase = savedFold;
                             dotNl = savedDot;
                             multiLine = savedMulti;
+                            ungreedy = savedUngreedy;
                             return inner;
                         }
                         default -> throw new Unsupported("unknown flag " + f);
@@ -411,12 +548,14 @@ final class RegexSyntax {
                 }
             }
         }
+        int index = ++groups; // numbered by their opening parenthesis
         Node inner = alternation();
         expect(')');
         foldCase = savedFold;
         dotNl = savedDot;
         multiLine = savedMulti;
-        return inner;
+        ungreedy = savedUngreedy;
+        return exact ? new Group(index, inner) : inner;
     }
 
     private void expect(char c) throws Unsupported {
@@ -431,6 +570,37 @@ final class RegexSyntax {
             throw new Unsupported("trailing backslash");
         }
         char c = src.charAt(pos++);
+        if (exact) {
+            switch (c) {
+                case 'A' -> {
+                    return new Assert(Assert.BEGIN_TEXT);
+                }
+                case 'z' -> {
+                    return new Assert(Assert.END_TEXT);
+                }
+                case 'b' -> {
+                    return new Assert(Assert.WORD_BOUNDARY);
+                }
+                case 'B' -> {
+                    return new Assert(Assert.NOT_WORD_BOUNDARY);
+                }
+                case 'p', 'P' -> {
+                    int from = pos - 2;
+                    pos--;
+                    classEscape(); // moves past the class name
+                    return probe(src.substring(from, pos));
+                }
+                case 'C' -> throw new Unsupported("\\C");
+                case 'd', 'D', 'w', 'W', 's', 'S' -> {
+                    pos--;
+                    return classEscape(); // ASCII sets: folding adds no ASCII character to them or their complements
+                }
+                case 'x' -> {
+                    return literal(hex());
+                }
+                default -> { }
+            }
+        }
         switch (c) {
             case 'A' -> {
                 return notAtStart ? Chars.NONE : Empty.EMPTY;
@@ -449,9 +619,26 @@ final class RegexSyntax {
             default -> {
                 pos--;
                 Chars s = classEscape();
+                if (exact) {
+                    return literal(single(s)); // what is left is one character: \t, \x41, \101, \.
+                }
                 return foldCase ? s.fold() : s;
             }
         }
+    }
+
+    /**
+     * The one character of a set read from a single-character escape; a non-ASCII one (an octal escape past 127)
+     * stands for 128, which matches no ASCII character even under folding (only the Kelvin sign and the long s
+     * fold to ASCII, and no octal escape reaches them).
+     */
+    private static int single(Chars s) {
+        for (int i = 0; i < 128; i++) {
+            if (s.has(i)) {
+                return i;
+            }
+        }
+        return 128;
     }
 
     /** An escape that stands for a set of characters (after the backslash). */

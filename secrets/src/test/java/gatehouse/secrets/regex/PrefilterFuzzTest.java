@@ -10,7 +10,8 @@ import com.google.re2j.PatternSyntaxException;
 /**
  * Differential Jazzer target for the prefilter's regex reader: for any regex RE2/J accepts, building a prefilter
  * either declines (null) or yields one under which {@link RegexScan} finds exactly RE2/J's matches in any text.
- * The second target does the same for the search near a keyword ({@link RegexScan#forEachNear}).
+ * The second target does the same for the search near a keyword ({@link RegexScan#forEachNear}); the third holds
+ * the {@link Backtracker} to RE2/J's anchored match at every place of the text.
  * Under plain {@code mvn test} it replays the seeds in {@code PrefilterFuzzTestInputs/}; {@code JAZZER_FUZZ=1}
  * fuzzes.
  */
@@ -76,5 +77,27 @@ class PrefilterFuzzTest {
             got.add(b.toString());
         });
         assertThat(got).as(regex + " near " + keyword).isEqualTo(RegexScanTest.plain(pattern, text));
+    }
+
+    /**
+     * The backtracker, for any regex RE2/J accepts and that it compiles, gives RE2/J's match (span and groups)
+     * starting at each place of any text, or declines to tell only where the text is not ASCII.
+     */
+    @FuzzTest(maxDuration = "30s")
+    void backtrackerSameAsRe2j(FuzzedDataProvider data) {
+        String regex = data.consumeString(120);
+        String text = data.consumeRemainingAsString();
+        if (text.length() > 200 || gatehouse.core.regex.FoldHazard.find(regex) != null) {
+            return;                                   // every place is compared: keep the texts short
+        }
+        try {
+            Pattern.compile(regex);
+            RegexScan.afterOne(regex);
+        } catch (PatternSyntaxException | IllegalArgumentException e) {
+            return;
+        }
+        if (Backtracker.of(regex) != null) {
+            BacktrackerTest.sameAtEveryPlace(regex, text);
+        }
     }
 }

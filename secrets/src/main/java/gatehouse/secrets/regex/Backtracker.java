@@ -1,0 +1,320 @@
+package gatehouse.secrets.regex;
+
+import gatehouse.secrets.regex.RegexSyntax.Alt;
+import gatehouse.secrets.regex.RegexSyntax.Assert;
+import gatehouse.secrets.regex.RegexSyntax.Chars;
+import gatehouse.secrets.regex.RegexSyntax.Empty;
+import gatehouse.secrets.regex.RegexSyntax.Group;
+import gatehouse.secrets.regex.RegexSyntax.Node;
+import gatehouse.secrets.regex.RegexSyntax.Rep;
+import gatehouse.secrets.regex.RegexSyntax.Seq;
+import java.util.Arrays;
+
+/**
+ * RE2's match of a regex starting exactly at a given place, with its capture groups, for ASCII text: what
+ * {@link RegexScan} asks at each place the {@link Prefilter} leaves, found without RE2/J's NFA.
+ *
+ * <p>This is RE2's own "bit-state" search. The regex's exact tree ({@link RegexSyntax#parseExact}) is compiled into a
+ * program as RE2 compiles it — counted repetitions unrolled and nested ({@code x{2,4}} is {@code xx(x(x)?)?}), each
+ * choice trying first what RE2 prefers (the left alternative, one more repetition unless lazy) — and searched depth
+ * first, in that order, so the first path to reach the end is the leftmost-first match RE2's NFA gives, and the
+ * capture positions are those of that path. Each (instruction, place) pair is entered at most once: whether the
+ * rest of the program can match from there does not depend on how it was reached, so a pair that was entered
+ * before, and did not lead to a match then, never will; the work is linear in the program's size times the text
+ * the match can span, with a small constant (one bit test and an array load per step, where the NFA copies
+ * capture arrays between thread lists). The visited bits live in one array per thread; a search clears only the
+ * words it may have set.
+ *
+ * <p>Where it does not answer ({@link #UNKNOWN}), RE2/J does: when the search reads a non-ASCII character (the
+ * tree is exact for ASCII only), or when the visited set for the span would be too large. Regexes it cannot
+ * compile exactly — a repetition of something that matches the empty string, where RE2's handling of empty
+ * iterations depends on its program's shape; a capture group repeated zero times, which RE2/J reports
+ * inconsistently; or syntax the tree does not read — have no backtracker at all
+ * ({@link #of} gives null).
+ */
+public final class Backtracker {
+    /** The search could not decide (see the class comment): ask RE2/J. */
+    public static final int[] UNKNOWN = new int[0];
+    static final int MAX_INSTS = 20_000;
+    /** The most visited bits one search may need (1 MiB per thread at most). */
+    static final long MAX_VISITED_BITS = 1L << 23;
+
+    private static final byte CHAR = 0;
+    private static final byte SPLIT = 1;
+    private static final byte SAVE = 2;
+    private static final byte ASSERT = 3;
+    private static final byte MATCH = 4;
+
+    private final byte[] op;
+    /** The next instruction; for a split, the one tried first. */
+    private final int[] next;
+    /** A split's other instruction, a save's slot, an assertion's kind. */
+    private final int[] arg;
+    private final long[] lo;
+    private final long[] hi;
+    private final int start;
+    private final int size;
+    private final int slots;
+    /** The most code points a match spans, or -1 when unbounded. */
+    private final long maxCodePoints;
+    private final ThreadLocal<Search> search = ThreadLocal.withInitial(Search::new);
+
+    private Backtracker(Program p, int start, int groups, long maxCodePoints) {
+        this.op = Arrays.copyOf(p.op, p.size);
+        this.next = Arrays.copyOf(p.next, p.size);
+        this.arg = Arrays.copyOf(p.arg, p.size);
+        this.lo = Arrays.copyOf(p.lo, p.size);
+        this.hi = Arrays.copyOf(p.hi, p.size);
+        this.start = start;
+        this.size = p.size;
+        this.slots = 2 * (groups + 1);
+        this.maxCodePoints = maxCodePoints;
+    }
+
+    /** The backtracker for an RE2 regex, or null when it has none (see the class comment). */
+    public static Backtracker of(String regex) {
+        try {
+            Node tree = RegexSyntax.parseExact(regex);
+            Program p = new Program();
+            int match = p.add(MATCH, -1, 0, 0, 0);
+            int start = p.compile(tree, match);
+            return new Backtracker(p, start, RegexSyntax.groups(tree), RegexSyntax.maxCodePoints(tree));
+        } catch (RegexSyntax.Unsupported | StackOverflowError e) {
+            return null;
+        }
+    }
+
+    /** The number of capture groups. */
+    public int groups() {
+        return slots / 2 - 1;
+    }
+
+    /**
+     * RE2's match starting exactly at {@code s} in the first {@code n} characters of {@code text} (the characters
+     * before {@code s} count only for assertions, as they do for RE2): the start and end of the match and of each
+     * capture group, in pairs (-1 for a group that took no part); null when no match starts there; or
+     * {@link #UNKNOWN}.
+     */
+    public int[] match(char[] text, int n, int s) {
+        long span = maxCodePoints < 0 ? n - s : Math.min(n - s, maxCodePoints);
+        long bits = (span + 1) * size;
+        if (bits > MAX_VISITED_BITS) {
+            return UNKNOWN;
+        }
+        Search st = search.get();
+        long[] visited = st.visited((int) ((bits + 63) >>> 6));
+        int[] cap = new int[slots];
+        Arrays.fill(cap, -1);
+        int reached = s;
+        int[] result = null;
+        int sp = 0;
+        int[] jobs = st.jobs;
+        jobs[sp++] = start;
+        jobs[sp++] = s;
+        search:
+        while (sp > 0) {
+            int p = jobs[--sp];
+            int inst = jobs[--sp];
+            if (inst < 0) {
+                cap[-inst - 1] = p; // undo a save on the way back
+                continue;
+            }
+            while (true) {
+                int bit = (p - s) * size + inst;
+                long word = visited[bit >>> 6];
+                long mask = 1L << bit;
+                if ((word & mask) != 0) {
+                    break;
+                }
+                visited[bit >>> 6] = word | mask;
+                if (p > reached) {
+                    reached = p;
+                }
+                switch (op[inst]) {
+                    case CHAR -> {
+                        if (p == n) {
+                            continue search;
+                        }
+                        char c = text[p];
+                        if (c >= 128) {
+                            result = UNKNOWN;
+                            break search;
+                        }
+                        if (((c < 64 ? lo[inst] >>> c : hi[inst] >>> (c - 64)) & 1L) == 0) {
+                            continue search;
+                        }
+                        inst = next[inst];
+                        p++;
+                    }
+                    case SPLIT -> {
+                        if (sp + 2 > jobs.length) {
+                            jobs = st.grow();
+                        }
+                        jobs[sp++] = arg[inst];
+                        jobs[sp++] = p;
+                        inst = next[inst];
+                    }
+                    case SAVE -> {
+                        if (sp + 2 > jobs.length) {
+                            jobs = st.grow();
+                        }
+                        int slot = arg[inst];
+                        jobs[sp++] = -slot - 1;
+                        jobs[sp++] = cap[slot];
+                        cap[slot] = p;
+                        inst = next[inst];
+                    }
+                    case ASSERT -> {
+                        if (!holds(arg[inst], text, n, p)) {
+                            continue search;
+                        }
+                        inst = next[inst];
+                    }
+                    default -> { // MATCH: the first path to get here is RE2's match
+                        cap[0] = s;
+                        cap[1] = p;
+                        result = cap;
+                        break search;
+                    }
+                }
+            }
+        }
+        long used = (long) (reached - s + 1) * size;
+        Arrays.fill(visited, 0, (int) Math.min(visited.length, (used + 63) >>> 6), 0L);
+        return result;
+    }
+
+    private static boolean holds(int kind, char[] text, int n, int p) {
+        return switch (kind) {
+            case Assert.BEGIN_TEXT -> p == 0;
+            case Assert.END_TEXT -> p == n;
+            case Assert.BEGIN_LINE -> p == 0 || text[p - 1] == '\n';
+            case Assert.END_LINE -> p == n || text[p] == '\n';
+            case Assert.WORD_BOUNDARY -> word(text, n, p - 1) != word(text, n, p);
+            default -> word(text, n, p - 1) == word(text, n, p); // NOT_WORD_BOUNDARY
+        };
+    }
+
+    /** Whether the character at {@code i} is an ASCII word character, as RE2's {@code \b} reads it. */
+    private static boolean word(char[] text, int n, int i) {
+        if (i < 0 || i >= n) {
+            return false;
+        }
+        char c = text[i];
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_';
+    }
+
+    /** One thread's visited bits and job stack. */
+    private static final class Search {
+        long[] visited = new long[64];
+        int[] jobs = new int[256];
+
+        /** At least {@code words} cleared words. */
+        long[] visited(int words) {
+            if (visited.length < words) {
+                visited = new long[Math.max(words, visited.length * 2)];
+            }
+            return visited;
+        }
+
+        int[] grow() {
+            jobs = Arrays.copyOf(jobs, jobs.length * 2);
+            return jobs;
+        }
+    }
+
+    /** The program, built backwards from the continuation as the prefilter's NFA is. */
+    private static final class Program {
+        byte[] op = new byte[256];
+        int[] next = new int[256];
+        int[] arg = new int[256];
+        long[] lo = new long[256];
+        long[] hi = new long[256];
+        int size;
+
+        int add(byte kind, int to, int a, long l, long h) throws RegexSyntax.Unsupported {
+            if (size == MAX_INSTS) {
+                throw new RegexSyntax.Unsupported("regex too large for a backtracker");
+            }
+            if (size == op.length) {
+                op = Arrays.copyOf(op, size * 2);
+                next = Arrays.copyOf(next, size * 2);
+                arg = Arrays.copyOf(arg, size * 2);
+                lo = Arrays.copyOf(lo, size * 2);
+                hi = Arrays.copyOf(hi, size * 2);
+            }
+            op[size] = kind;
+            next[size] = to;
+            arg[size] = a;
+            lo[size] = l;
+            hi[size] = h;
+            return size++;
+        }
+
+        /** A choice: {@code first} is tried before {@code second}. */
+        int split(int first, int second) throws RegexSyntax.Unsupported {
+            return add(SPLIT, first, second, 0, 0);
+        }
+
+        /** The entry instruction of {@code n} followed by {@code out}. */
+        int compile(Node n, int out) throws RegexSyntax.Unsupported {
+            switch (n) {
+                case Chars c -> {
+                    return add(CHAR, out, 0, c.lo(), c.hi());
+                }
+                case Empty e -> {
+                    return out;
+                }
+                case Assert a -> {
+                    return add(ASSERT, out, a.kind(), 0, 0);
+                }
+                case Group g -> {
+                    int close = add(SAVE, out, 2 * g.index() + 1, 0, 0);
+                    return add(SAVE, compile(g.item(), close), 2 * g.index(), 0, 0);
+                }
+                case Seq s -> {
+                    int entry = out;
+                    for (int i = s.items().size() - 1; i >= 0; i--) {
+                        entry = compile(s.items().get(i), entry);
+                    }
+                    return entry;
+                }
+                case Alt a -> {
+                    int entry = compile(a.options().get(a.options().size() - 1), out);
+                    for (int i = a.options().size() - 2; i >= 0; i--) {
+                        entry = split(compile(a.options().get(i), out), entry);
+                    }
+                    return entry;
+                }
+                case Rep r -> {
+                    if (r.max() == 0 && RegexSyntax.groups(r.item()) > 0) {
+                        // a group that is never compiled: RE2/J reports it at the start of its input in some
+                        // programs and as absent in others
+                        throw new RegexSyntax.Unsupported("a capture group repeated zero times");
+                    }
+                    int entry;
+                    if (r.max() < 0) {
+                        if (RegexSyntax.nullable(r.item())) {
+                            throw new RegexSyntax.Unsupported("a loop over the empty string");
+                        }
+                        int loop = split(-1, -1);
+                        int body = compile(r.item(), loop); // may grow the arrays: assign after
+                        next[loop] = r.greedy() ? body : out;
+                        arg[loop] = r.greedy() ? out : body;
+                        entry = loop;
+                    } else {
+                        entry = out;
+                        for (int i = 0; i < r.max() - r.min(); i++) {
+                            int more = compile(r.item(), entry);
+                            entry = r.greedy() ? split(more, out) : split(out, more);
+                        }
+                    }
+                    for (int i = 0; i < r.min(); i++) {
+                        entry = compile(r.item(), entry);
+                    }
+                    return entry;
+                }
+            }
+        }
+    }
+}
