@@ -43,6 +43,8 @@ public final class Detector {
     private final int[][] keywordsOfRule;
     /** For each rule, its {@link Prefilter#keywordLead} once known; {@link #UNKNOWN_LEAD} before. */
     private final int[] leads;
+    /** Each rule's {@link Prefilter#endsKeywordLead}, worked out on first use as {@link #leads} are. */
+    private final int[] endsLeads;
     private static final int UNKNOWN_LEAD = -2;
 
     public Detector(RuleSet rules) {
@@ -77,6 +79,7 @@ public final class Detector {
         }
         this.leads = new int[rules.rules().size()];
         java.util.Arrays.fill(leads, UNKNOWN_LEAD);
+        this.endsLeads = leads.clone();
     }
 
     public RuleSet rules() {
@@ -91,6 +94,17 @@ public final class Detector {
             Prefilter p = rule.regex() == null ? null : rule.regex().prefilter();
             l = p == null || p.maxChars() < 0 ? -1 : p.keywordLead(rule.keywords());
             leads[r] = l;
+        }
+        return l;
+    }
+
+    /** The rule's {@link Prefilter#endsKeywordLead} (asked only of rules with a {@link #lead}), as {@link #lead}. */
+    private int endsLead(int r) {
+        int l = endsLeads[r];
+        if (l == UNKNOWN_LEAD) {
+            SecretRule rule = rules.rules().get(r);
+            l = rule.regex().prefilter().endsKeywordLead(rule.keywords());
+            endsLeads[r] = l;
         }
         return l;
     }
@@ -234,6 +248,7 @@ public final class Detector {
             int[] near = keywordPlaces(r, occurrences);
             if (near != null) {
                 RegexScan.forEachNear(regex.get(), regex.afterOne(), regex.prefilter(), text, chars, near, lead(r),
+                        endsLead(r),
                         onMatch);
             } else {
                 RegexScan.forEach(regex.get(), regex.afterOne(), regex.prefilter(), text, chars, onMatch);

@@ -108,6 +108,15 @@ public final class Prefilter {
         return Keywords.lead(tree, keywords, namesNonAscii);
     }
 
+    /**
+     * {@link #keywordLead} for the regex's tail, the part the unanchored automaton reads (every match ends with a
+     * match of it): usually far less, since the text before a keyword — {@code [\w.-]{0,50}} before {@code key} —
+     * is what the tail leaves out. -1 when a match of the tail may hold none.
+     */
+    public int endsKeywordLead(java.util.List<String> keywords) {
+        return Keywords.lead(RegexSyntax.sameEnds(tree), keywords, namesNonAscii);
+    }
+
     /** {@link Ends} for one scan: the thread's automaton state fetched once, for many calls. */
     public Ends ends() {
         Automaton.Cache c = ends.cache();

@@ -72,18 +72,25 @@ public final class RegexScan {
      * for a place {@code p}, the first range that ends at or after {@code p} holds every start of a match at
      * or after {@code p} that can end within that range's reach ({@code q + max}), so the earliest possible end
      * found there is at most the earliest end of any match starting at or after {@code p}; a range with none
-     * holds no match start, and the search moves to the next. Should the ranges make the automaton read more
-     * than a few times the text (keywords close together with long possible matches), the rest is searched
-     * as {@link #forEach} searches it.
+     * holds no match start, and the search moves to the next.
+     *
+     * <p>Within a range the automaton reads less than the range: it reads the regex's tail, and every match of
+     * the tail holds a keyword at most {@code endsLead} characters into it ({@link Prefilter#endsKeywordLead};
+     * usually far less than {@code lead}, which also covers the text before a keyword, such as {@code [\w.-]{0,50}}
+     * before {@code key}). So the matches of the tail that start in the range start within {@code endsLead} before
+     * one of its keyword places; those stretches are searched in order, and the earliest end kept, until a stretch
+     * begins at or after it. Should the ranges make the automaton read more than a few times the text (keywords
+     * close together with long possible matches), the rest is searched as {@link #forEach} searches it.
      */
     public static void forEachNear(Pattern pattern, Pattern afterOne, Prefilter prefilter, String text, char[] chars,
-                                   int[] keywordAt, int lead, Consumer<Match> sink) {
+                                   int[] keywordAt, int lead, int endsLead, Consumer<Match> sink) {
         int n = text.length();
         int max = prefilter.maxChars();
         if (max < 0 || lead < 0) {
             forEach(pattern, afterOne, prefilter, text, chars, sink);
             return;
         }
+        int reach = endsLead < 0 ? lead : Math.min(lead, endsLead);
         Prefilter.Ends ends = prefilter.ends();
         long budget = ends.work() + 4L * n + 4096;
         int count = keywordAt.length;
@@ -113,7 +120,10 @@ public final class RegexScan {
                     while (qj + 1 < count && keywordAt[qj + 1] - lead <= last + 1) {
                         last = keywordAt[++qj];
                     }
-                    int e = ends.firstEnd(chars, (int) Math.min(n, (long) last + max), first, last);
+                    int e = earliestEnd(qi, qj);
+                    if (e == Prefilter.UNKNOWN) {
+                        return e;
+                    }
                     if (ends.work() > budget) {
                         whole = true;
                         return e == -1 ? ends.firstEnd(chars, n, p, Integer.MAX_VALUE) : e;
@@ -123,6 +133,32 @@ public final class RegexScan {
                     }
                     qi = qj + 1;
                 }
+            }
+
+            /** The earliest end of a match of the tail starting from {@link #first} to {@link #last}, or -1. */
+            private int earliestEnd(int qi, int qj) {
+                int best = -1;
+                int a = qi;
+                while (a <= qj) {
+                    int from = Math.max(first, keywordAt[a] - reach);
+                    if (best >= 0 && from >= best) {
+                        break; // matches starting here end after the best end already found
+                    }
+                    int to = keywordAt[a];
+                    while (a + 1 <= qj && keywordAt[a + 1] - reach <= to + 1) {
+                        to = keywordAt[++a];
+                    }
+                    long limit = Math.min(best >= 0 ? best : n, (long) to + max);
+                    int e = ends.firstEnd(chars, (int) limit, from, to);
+                    if (e == Prefilter.UNKNOWN) {
+                        return e;
+                    }
+                    if (e >= 0 && (best < 0 || e < best)) {
+                        best = e;
+                    }
+                    a++;
+                }
+                return best;
             }
 
             @Override

@@ -69,7 +69,8 @@ class PrefilterFuzzTest {
                 Integer.MAX_VALUE);
         int[] places = occ.starts()[0] == null ? new int[0] : java.util.Arrays.copyOf(occ.starts()[0], occ.counts()[0]);
         java.util.List<String> got = new java.util.ArrayList<>();
-        RegexScan.forEachNear(pattern, RegexScan.afterOne(regex), prefilter, text, chars, places, lead, m -> {
+        RegexScan.forEachNear(pattern, RegexScan.afterOne(regex), prefilter, text, chars, places, lead,
+                prefilter.endsKeywordLead(java.util.List.of(keyword)), m -> {
             StringBuilder b = new StringBuilder();
             for (int g = 0; g <= m.groupCount(); g++) {
                 b.append(m.start(g)).append('-').append(m.end(g)).append(' ');

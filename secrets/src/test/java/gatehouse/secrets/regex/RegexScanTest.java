@@ -69,7 +69,8 @@ class RegexScanTest {
                         : java.util.Arrays.stream(occ.starts()[k], 0, occ.counts()[k]))
                 .sorted().toArray();
         List<String> out = new ArrayList<>();
-        RegexScan.forEachNear(rule.regex().get(), rule.regex().afterOne(), f, text, chars, places, lead, m -> {
+        RegexScan.forEachNear(rule.regex().get(), rule.regex().afterOne(), f, text, chars, places, lead,
+                f.endsKeywordLead(rule.keywords()), m -> {
             StringBuilder b = new StringBuilder();
             for (int g = 0; g <= m.groupCount(); g++) {
                 b.append(m.start(g)).append('-').append(m.end(g)).append(' ');
@@ -190,6 +191,18 @@ class RegexScanTest {
         List<String> near = RULES.stream().filter(r -> near(r, "") != null).map(SecretRule::id).toList();
         assertThat(near).as("rules searched near their keywords").hasSizeGreaterThan(RULES.size() * 3 / 5)
                 .contains("generic-api-key", "generic-password", "jwt", "aws-secret-access-key", "github-pat");
+    }
+
+    @Test
+    void theTailOfAGenericRuleHoldsItsKeywordNearItsStart() {
+        // the text before the keyword ([A-Za-z0-9]{1,30}[_.-]){0,3} is not part of the tail the automaton reads
+        SecretRule generic = RULES.stream().filter(r -> r.id().equals("generic-api-key")).findFirst().orElseThrow();
+        Prefilter f = generic.regex().prefilter();
+        assertThat(f.keywordLead(generic.keywords())).isGreaterThan(90);
+        assertThat(f.endsKeywordLead(generic.keywords())).isBetween(0, 12);
+        Prefilter own = Prefilter.of("[a-z_]{0,40}key[ \t]*=[ \t]*([a-z0-9]{8})");
+        assertThat(own.keywordLead(List.of("key"))).isEqualTo(40);
+        assertThat(own.endsKeywordLead(List.of("key"))).isZero();
     }
 
     @Provide
