@@ -22,8 +22,9 @@ import java.util.Arrays;
  * rest of the program can match from there does not depend on how it was reached, so a pair that was entered
  * before, and did not lead to a match then, never will; the work is linear in the program's size times the text
  * the match can span, with a small constant (one bit test and an array load per step, where the NFA copies
- * capture arrays between thread lists). The visited bits live in one array per thread; a search clears only the
- * words it may have set.
+ * capture arrays between thread lists). The visited bits live in one array per thread; a search notes each word
+ * it sets first and clears just those, so a search costs what it visits, not the size of the program times the
+ * span (which unrolled counts such as {@code (?:[^\n]|\n[ \t#]){0,800}?} make large).
  *
  * <p>Where it does not answer ({@link #UNKNOWN}), RE2/J does: when the search reads a non-ASCII character (the
  * tree is exact for ASCII only), or when the visited set for the span would be too large. Regexes it cannot
@@ -36,8 +37,11 @@ public final class Backtracker {
     /** The search could not decide (see the class comment): ask RE2/J. */
     public static final int[] UNKNOWN = new int[0];
     static final int MAX_INSTS = 20_000;
-    /** The most visited bits one search may need (1 MiB per thread at most). */
-    static final long MAX_VISITED_BITS = 1L << 23;
+    /**
+     * The most visited bits one search may use (1 MiB per thread at most): the bits of the places it actually
+     * reaches, one program's worth per place; a search that would need more is handed to RE2/J.
+     */
+    static final int MAX_VISITED_BITS = 1 << 23;
 
     private static final byte CHAR = 0;
     private static final byte SPLIT = 1;
@@ -57,7 +61,8 @@ public final class Backtracker {
     private final int slots;
     /** The most code points a match spans, or -1 when unbounded. */
     private final long maxCodePoints;
-    private final ThreadLocal<Search> search = ThreadLocal.withInitial(Search::new);
+    /** Shared by every backtracker: a thread runs one search at a time. */
+    private static final ThreadLocal<Search> SEARCH = ThreadLocal.withInitial(Search::new);
 
     private Backtracker(Program p, int start, int groups, long maxCodePoints) {
         this.op = Arrays.copyOf(p.op, p.size);
@@ -97,15 +102,15 @@ public final class Backtracker {
      */
     public int[] match(char[] text, int n, int s) {
         long span = maxCodePoints < 0 ? n - s : Math.min(n - s, maxCodePoints);
-        long bits = (span + 1) * size;
-        if (bits > MAX_VISITED_BITS) {
-            return UNKNOWN;
-        }
-        Search st = search.get();
-        long[] visited = st.visited((int) ((bits + 63) >>> 6));
+        // the visited set grows with the places reached: most searches stop within a few characters, while the
+        // bound (the longest match times the program) may be far larger
+        int limit = (int) Math.min(MAX_VISITED_BITS, (span + 1) * size);
+        Search st = SEARCH.get();
+        long[] visited = st.visited;
         int[] cap = new int[slots];
         Arrays.fill(cap, -1);
-        int reached = s;
+        int[] dirty = st.dirty;
+        int dirtyCount = 0;
         int[] result = null;
         int sp = 0;
         int[] jobs = st.jobs;
@@ -121,15 +126,26 @@ public final class Backtracker {
             }
             while (true) {
                 int bit = (p - s) * size + inst;
-                long word = visited[bit >>> 6];
+                int w = bit >>> 6;
+                if (w >= visited.length) {
+                    if (bit >= limit) {
+                        result = UNKNOWN; // past the largest visited set allowed
+                        break search;
+                    }
+                    visited = st.grow(w + 1);
+                }
+                long word = visited[w];
                 long mask = 1L << bit;
                 if ((word & mask) != 0) {
                     break;
                 }
-                visited[bit >>> 6] = word | mask;
-                if (p > reached) {
-                    reached = p;
+                if (word == 0) {
+                    if (dirtyCount == dirty.length) {
+                        dirty = st.growDirty();
+                    }
+                    dirty[dirtyCount++] = w;
                 }
+                visited[w] = word | mask;
                 switch (op[inst]) {
                     case CHAR -> {
                         if (p == n) {
@@ -179,8 +195,9 @@ public final class Backtracker {
                 }
             }
         }
-        long used = (long) (reached - s + 1) * size;
-        Arrays.fill(visited, 0, (int) Math.min(visited.length, (used + 63) >>> 6), 0L);
+        for (int i = 0; i < dirtyCount; i++) {
+            visited[dirty[i]] = 0L;
+        }
         return result;
     }
 
@@ -204,16 +221,20 @@ public final class Backtracker {
         return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_';
     }
 
-    /** One thread's visited bits and job stack. */
+    /** One thread's visited bits, the words of them a search set (to clear just those), and its job stack. */
     private static final class Search {
         long[] visited = new long[64];
+        int[] dirty = new int[256];
         int[] jobs = new int[256];
 
-        /** At least {@code words} cleared words. */
-        long[] visited(int words) {
-            if (visited.length < words) {
-                visited = new long[Math.max(words, visited.length * 2)];
-            }
+        int[] growDirty() {
+            dirty = Arrays.copyOf(dirty, dirty.length * 2);
+            return dirty;
+        }
+
+        /** The visited bits with room for at least {@code words} words, the ones set so far kept. */
+        long[] grow(int words) {
+            visited = Arrays.copyOf(visited, Math.max(words, Math.min(visited.length * 2, MAX_VISITED_BITS >>> 6)));
             return visited;
         }
 
