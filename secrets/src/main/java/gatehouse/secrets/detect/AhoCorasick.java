@@ -174,14 +174,22 @@ public final class AhoCorasick {
         return -1;
     }
 
+    /** One thread's place lists, kept from text to text: a history scan asks for millions of places in all. */
+    private final ThreadLocal<int[][]> places = ThreadLocal.withInitial(() -> new int[keywordCount()][]);
+
+    private int keywordCount() {
+        return keywordCount;
+    }
+
     /**
      * Where each keyword occurs in the first {@code n} characters: ASCII letters compared case-insensitively,
      * and the Kelvin sign and the long s read as {@code k} and {@code s}, as RE2's {@code (?i)} reads them, so
      * that a keyword a case-insensitive regex matches is found wherever it is matched. A keyword found more than
-     * {@code cap} times is marked {@link Occurrences#crowded} and its places are not kept.
+     * {@code cap} times is marked {@link Occurrences#crowded} and its places are not kept. The place lists are
+     * the thread's own, reused: valid until its next call.
      */
     public Occurrences occurrences(char[] text, int n, int cap) {
-        int[][] starts = new int[keywordCount][];
+        int[][] starts = places.get();
         int[] counts = new int[keywordCount];
         boolean[] found = new boolean[keywordCount];
         BitSet crowded = new BitSet(keywordCount);
@@ -192,10 +200,12 @@ public final class AhoCorasick {
         int s = 0;
         for (int i = 0; i < n; i++) {
             char c = text[i];
-            if (c == '\u212A') {
-                c = 'k';
-            } else if (c == '\u017F') {
-                c = 's';
+            if (c >= ASCII) { // the Kelvin sign and the long s read as k and s (rare: tested only off the ASCII path)
+                if (c == '\u212A') {
+                    c = 'k';
+                } else if (c == '\u017F') {
+                    c = 's';
+                }
             }
             if (c < ASCII) {
                 int at = s * width + cls[c];
@@ -217,7 +227,6 @@ public final class AhoCorasick {
                     int c0 = counts[k];
                     if (c0 == cap) {
                         counts[k] = -1;
-                        starts[k] = null;
                         continue;
                     }
                     int[] a = starts[k];
@@ -225,7 +234,7 @@ public final class AhoCorasick {
                         a = new int[8];
                         starts[k] = a;
                     } else if (c0 == a.length) {
-                        a = Arrays.copyOf(a, Math.min(cap, c0 * 2));
+                        a = Arrays.copyOf(a, Math.max(8, c0 * 2));
                         starts[k] = a;
                     }
                     a[c0] = i + 1 - lengths[k];
@@ -248,7 +257,7 @@ public final class AhoCorasick {
 
     /**
      * The keywords seen, and for each the start offsets of its occurrences in increasing order
-     * ({@code starts[k][0..counts[k])}), unless it was {@code crowded}.
+     * ({@code starts[k][0..counts[k])}, no more than that: the arrays are reused), unless it was {@code crowded}.
      */
     public record Occurrences(BitSet seen, int[][] starts, int[] counts, BitSet crowded) {}
 

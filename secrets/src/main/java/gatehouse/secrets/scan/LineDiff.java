@@ -47,8 +47,9 @@ final class LineDiff {
 
     static Lines lines(byte[] b) {
         int n = b.length;
-        long[] hashes = new long[16];
-        int[] starts = new int[17];
+        Scratch scratch = SCRATCH.get();
+        long[] hashes = scratch.hashes;
+        int[] starts = scratch.starts;
         int k = 0;
         int from = 0;
         while (true) {
@@ -56,6 +57,8 @@ final class LineDiff {
             if (k + 1 >= hashes.length) {
                 hashes = Arrays.copyOf(hashes, hashes.length * 2);
                 starts = Arrays.copyOf(starts, hashes.length + 1);
+                scratch.hashes = hashes; // kept for the thread's next version
+                scratch.starts = starts;
             }
             starts[k] = from;
             hashes[k++] = hash(b, from, nl);
@@ -67,6 +70,21 @@ final class LineDiff {
         starts[k] = n + 1;
         return new Lines(Arrays.copyOf(hashes, k), Arrays.copyOf(starts, k + 1));
     }
+
+    /**
+     * One thread's working arrays for {@link #lines}: a version's lines are gathered there and copied out at their
+     * exact count, so reading every version of every file allocates what it keeps, not the doublings on the way.
+     */
+    private static final class Scratch {
+        long[] hashes = new long[1024];
+        int[] starts = new int[1025];
+        /** {@link Table}'s slots, and the generation that marks a slot used in the current table. */
+        long[] slots = new long[0];
+        int[] stamps = new int[0];
+        int generation;
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** The first newline byte at or after {@code from}, or {@code n}. */
     private static int newline(byte[] b, int from, int n) {
@@ -163,23 +181,39 @@ final class LineDiff {
         }
     }
 
-    /** An open-addressing set of the old version's line hashes (already well mixed: their low bits index it). */
+    /**
+     * An open-addressing set of the old version's line hashes (already well mixed: their low bits index it), in the
+     * thread's {@link Scratch} arrays: a slot is used when its stamp is the table's generation, so a new table
+     * neither allocates nor clears (valid until the thread builds its next one).
+     */
     private static final class Table implements Membership {
         private final long[] slots;
-        private final boolean[] used;
+        private final int[] stamps;
+        private final int generation;
         private final int mask;
 
         Table(long[] hashes) {
             int size = Integer.highestOneBit(Math.max(4, hashes.length) * 2 - 1) << 1;
-            slots = new long[size];
-            used = new boolean[size];
+            Scratch scratch = SCRATCH.get();
+            if (scratch.slots.length < size) {
+                scratch.slots = new long[size];
+                scratch.stamps = new int[size];
+                scratch.generation = 0;
+            }
+            if (++scratch.generation == Integer.MAX_VALUE) {
+                Arrays.fill(scratch.stamps, 0);
+                scratch.generation = 1;
+            }
+            slots = scratch.slots;
+            stamps = scratch.stamps;
+            generation = scratch.generation;
             mask = size - 1;
             for (long h : hashes) {
                 int i = (int) h & mask;
-                while (used[i] && slots[i] != h) {
+                while (stamps[i] == generation && slots[i] != h) {
                     i = (i + 1) & mask;
                 }
-                used[i] = true;
+                stamps[i] = generation;
                 slots[i] = h;
             }
         }
@@ -187,7 +221,7 @@ final class LineDiff {
         @Override
         public boolean contains(long hash) {
             int i = (int) hash & mask;
-            while (used[i]) {
+            while (stamps[i] == generation) {
                 if (slots[i] == hash) {
                     return true;
                 }
