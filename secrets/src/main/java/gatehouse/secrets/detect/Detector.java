@@ -80,6 +80,9 @@ public final class Detector {
         this.leads = new int[rules.rules().size()];
         java.util.Arrays.fill(leads, UNKNOWN_LEAD);
         this.endsLeads = leads.clone();
+        this.pathMemo = rules.rules().stream()
+                .map(rule -> rule.path() == null ? null : (java.util.Map<String, Boolean>) new java.util.concurrent.ConcurrentHashMap<String, Boolean>())
+                .toList();
     }
 
     public RuleSet rules() {
@@ -96,6 +99,24 @@ public final class Detector {
             leads[r] = l;
         }
         return l;
+    }
+
+    /** Per rule with a path regex, what it said of the paths seen: a history scan meets each file's path many times. */
+    private final java.util.List<java.util.Map<String, Boolean>> pathMemo;
+    private static final int PATH_MEMO = 8192;
+
+    private boolean pathMatches(int r, SecretRule rule, String path) {
+        java.util.Map<String, Boolean> memo = pathMemo.get(r);
+        Boolean known = memo.get(path);
+        if (known != null) {
+            return known;
+        }
+        boolean found = rule.path().get().matcher(path).find();
+        if (memo.size() >= PATH_MEMO) {
+            memo.clear(); // bounded: a tree of more paths than this is asked again
+        }
+        memo.put(path, found);
+        return found;
     }
 
     /** The rule's {@link Prefilter#endsKeywordLead} (asked only of rules with a {@link #lead}), as {@link #lead}. */
@@ -193,7 +214,7 @@ public final class Detector {
             if (wholeAllowed(rule, f)) {
                 continue;
             }
-            if (rule.path() != null && !rule.path().get().matcher(f.path()).find()) {
+            if (rule.path() != null && !pathMatches(r, rule, f.path())) {
                 continue;
             }
             if (rule.regex() == null) {

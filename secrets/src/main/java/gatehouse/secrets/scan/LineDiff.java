@@ -53,7 +53,31 @@ final class LineDiff {
         int k = 0;
         int from = 0;
         while (true) {
-            int nl = newline(b, from, n);
+            // one pass per line: each word is tested for a newline and, up to it, hashed ({@link #hash})
+            long h = 0;
+            int i = from;
+            int nl = -1;
+            for (; i + 8 <= n; i += 8) {
+                long word = (long) LONGS.get(b, i);
+                long x = word ^ NEWLINES;
+                long t = (x - ONES) & ~x & HIGHS;
+                if (t != 0) {
+                    int bytes = Long.numberOfTrailingZeros(t) >>> 3;
+                    nl = i + bytes;
+                    h = finish(h, bytes == 0 ? 0 : word & (-1L >>> (64 - 8 * bytes)), nl - from);
+                    break;
+                }
+                h = Long.rotateLeft((h ^ word) * 0xC2B2AE3D27D4EB4FL, 31);
+            }
+            if (nl < 0) {
+                long tail = 0;
+                int shift = 0;
+                for (; i < n && b[i] != '\n'; i++, shift += 8) {
+                    tail |= (b[i] & 0xFFL) << shift;
+                }
+                nl = i;
+                h = finish(h, tail, nl - from);
+            }
             if (k + 1 >= hashes.length) {
                 hashes = Arrays.copyOf(hashes, hashes.length * 2);
                 starts = Arrays.copyOf(starts, hashes.length + 1);
@@ -61,7 +85,7 @@ final class LineDiff {
                 scratch.starts = starts;
             }
             starts[k] = from;
-            hashes[k++] = hash(b, from, nl);
+            hashes[k++] = h;
             if (nl == n) {
                 break;
             }
@@ -86,27 +110,12 @@ final class LineDiff {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** The first newline byte at or after {@code from}, or {@code n}. */
-    private static int newline(byte[] b, int from, int n) {
-        int i = from;
-        for (; i + 8 <= n; i += 8) {
-            long x = (long) LONGS.get(b, i) ^ NEWLINES;
-            long t = (x - ONES) & ~x & HIGHS;
-            if (t != 0) {
-                return i + (Long.numberOfTrailingZeros(t) >>> 3);
-            }
-        }
-        for (; i < n; i++) {
-            if (b[i] == '\n') {
-                return i;
-            }
-        }
-        return n;
-    }
-
-    /** A 64-bit hash of {@code b[from, to)}, a word at a time. */
-    private static long hash(byte[] b, int from, int to) {
-        long h = 0x9E3779B97F4A7C15L ^ (to - from);
+    /**
+     * A line's 64-bit hash: its whole words (little-endian) mixed in one by one, then the bytes after the last
+     * whole word and the line's length. {@link #lines} computes it as it looks for the newline, word by word.
+     */
+    static long hash(byte[] b, int from, int to) {
+        long h = 0;
         int i = from;
         for (; i + 8 <= to; i += 8) {
             h = Long.rotateLeft((h ^ (long) LONGS.get(b, i)) * 0xC2B2AE3D27D4EB4FL, 31);
@@ -115,8 +124,12 @@ final class LineDiff {
         for (int shift = 0; i < to; i++, shift += 8) {
             tail |= (b[i] & 0xFFL) << shift;
         }
-        h = (h ^ tail) * 0x165667B19E3779F9L;
-        return h ^ (h >>> 32);
+        return finish(h, tail, to - from);
+    }
+
+    private static long finish(long h, long tail, int length) {
+        long x = (h ^ tail ^ (0x9E3779B97F4A7C15L * length)) * 0x165667B19E3779F9L;
+        return x ^ (x >>> 32);
     }
 
     /**
