@@ -160,7 +160,7 @@ final class Keywords {
             long runStart = 0;        // the most characters before the current run of finite items
             boolean whole = true;     // the run spans every item so far
             long best = -1;
-            for (Node item : s.items()) {
+            for (Node item : flat(s.items(), new ArrayList<>())) {
                 Info in = info(item);
                 List<String> joined = in.exact() == null ? null : product(run, in.exact());
                 if (joined != null) {
@@ -181,6 +181,22 @@ final class Keywords {
             }
             best = better(best, runStart, exactLead(run, kws));
             return new Info(whole ? run : null, best, prefix);
+        }
+
+        /**
+         * The items of a sequence with nested sequences spliced in — a group such as {@code (?-i:[a-z0-9]A)dafruit}
+         * is a sequence inside one — so that a run of known strings goes on across the group's edge ({@code A}
+         * then {@code dafruit} holds {@code adafruit}).
+         */
+        private static List<Node> flat(List<Node> items, List<Node> out) {
+            for (Node item : items) {
+                if (item instanceof Seq inner) {
+                    flat(inner.items(), out);
+                } else {
+                    out.add(item);
+                }
+            }
+            return out;
         }
 
         private static long better(long best, long start, long lead) {

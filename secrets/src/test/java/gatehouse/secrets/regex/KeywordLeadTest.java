@@ -34,6 +34,9 @@ class KeywordLeadTest {
             (?i)s3cr3t=[0-9]{4}                                 ; s3cr3t               ; 0
             [sS\u00e9]ecret                                      ; secret               ; -1
             (?i)\\x{e9}|secret                                   ; secret               ; -1
+            (?-i:[a-z0-9]A)dafruit                              ; adafruit             ; 1
+            (?:x(?:ab))(?:c(?:de))y                             ; abcde                ; 1
+            (?i)key=[\"'][a-z]{0,40}(?:password|token)         ; key="|key='          ; 0
             """)
     void leads(String regex, String keywords, int lead) {
         Prefilter p = Prefilter.of(regex.strip());
