@@ -92,6 +92,23 @@ class DetectorTest {
     }
 
     /**
+     * A rule runs only on text that holds one of its keywords, so keywords that miss a form the regex matches
+     * are secrets never reported. Each row is such a form, once missed, and the rule that must find it.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            aws-session-token      | src/app.py   | aws.session.token = `FwoGZXIvYXdzEBYaDHqa0AP1vd3T8yLmUSKBAXDf3gk5NnFhb0s2SWxpZmVhcmVhbG9uZ3Rva2VuZm9ydGVzdGluZ3B1cnBvc2VzT25seQ0123456789abcdefghijklmno`
+            doppler-api-token      | src/app.py   | token: dp.scim.k4Hq9TzP2wXr7LmN5vBc8YdJ3sFg6AeKu1Qo0RiZt
+            doppler-api-token      | src/app.py   | token: dp.audit.k4Hq9TzP2wXr7LmN5vBc8YdJ3sFg6AeKu1Qo0RiZt
+            nuget-config-password  | NuGet.config | <add key="Password" value="Qm8#vT2kLp9xWz" />
+            nytimes-access-token   | src/app.py   | new_york-times_api_key = "q8ZkP3vN7xLm2RtY9wBc4HdJ6sFg1AeK"
+            generic-xml-secret     | web.config   | <add key="Stripe.Api.Key" value="q8ZkP3vN7xLm2RtY9wBc4HdJ" />
+            """)
+    void keywordsCoverEveryFormTheRuleMatches(String rule, String path, String text) {
+        assertThat(DEFAULTS.detect(Fragment.of(text, path))).extracting(m -> m.rule().id()).contains(rule);
+    }
+
+    /**
      * Found scanning a Python installation's site-packages (a corpus nobody here wrote): an ARN's ":secret:NAME", a
      * parameter's type annotation and one assignment reported by two generic rules. The same values as assignments
      * are still found, once.
