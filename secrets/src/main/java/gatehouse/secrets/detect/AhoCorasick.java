@@ -20,14 +20,14 @@ public final class AhoCorasick {
     private final int[][] outputs;
     private final boolean[] hasOutput;
     /**
-     * The full goto function for ASCII after build, [state * classes + class of the character] → state, in chars
-     * when the states fit (else {@link #wideTable}). Characters that occur in no keyword share one class, and an
+     * The full goto function for ASCII after build, [state * classes + class of the character] → the next state's
+     * row (state * classes), complemented (negative) when that state ends a keyword: a step is one load, and only
+     * a negative entry needs a second look. Characters that occur in no keyword share one class, and an
      * upper-case letter is its lower case's class: the rows stay short, so the states a text keeps visiting stay
      * in the first-level cache — each step waits on the one before, so a table that does not fit costs a
      * second-level cache miss per character.
      */
-    private final char[] table;
-    private final int[] wideTable;
+    private final int[] table;
     private final byte[] classOf = new byte[ASCII];
     private final int classes;
     private final int states;
@@ -139,21 +139,25 @@ public final class AhoCorasick {
             classOf[c] = (byte) cls[c];
         }
         this.classes = k;
-        boolean narrow = count <= Character.MAX_VALUE;
-        this.table = narrow ? new char[count * k] : null;
-        this.wideTable = narrow ? null : new int[count * k];
+        if ((long) count * k > Integer.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("too many keywords for one automaton: " + keywords.size());
+        }
+        this.table = new int[count * k];
         for (int i = 0; i < count; i++) {
             outputs[i] = out.get(i).stream().mapToInt(Integer::intValue).distinct().toArray();
             hasOutput[i] = outputs[i].length > 0;
+        }
+        for (int i = 0; i < count; i++) {
             for (int c = 0; c < ASCII; c++) {
                 int lower = c >= 'A' && c <= 'Z' ? c + 32 : c;
-                if (narrow) {
-                    table[i * k + cls[c]] = (char) nx[i][lower];
-                } else {
-                    wideTable[i * k + cls[c]] = nx[i][lower];
-                }
+                table[i * k + cls[c]] = entry(nx[i][lower], k);
             }
         }
+    }
+
+    /** A table entry: the target state's row ({@code state * classes}), complemented when the state has outputs. */
+    private int entry(int state, int width) {
+        return hasOutput[state] ? ~(state * width) : state * width;
     }
 
     private static int edge(int[][] nx, List<int[]>[] wd, int s, char c) {
@@ -193,11 +197,10 @@ public final class AhoCorasick {
         int[] counts = new int[keywordCount];
         boolean[] found = new boolean[keywordCount];
         BitSet crowded = new BitSet(keywordCount);
-        char[] narrow = table;
-        int[] wideT = wideTable;
+        int[] t = table;
         byte[] cls = classOf;
         int width = classes;
-        int s = 0;
+        int row = 0; // the current state's row in the table
         for (int i = 0; i < n; i++) {
             char c = text[i];
             if (c >= ASCII) { // the Kelvin sign and the long s read as k and s (rare: tested only off the ASCII path)
@@ -207,39 +210,43 @@ public final class AhoCorasick {
                     c = 's';
                 }
             }
+            int v;
             if (c < ASCII) {
-                int at = s * width + cls[c];
-                s = narrow != null ? narrow[at] : wideT[at];
+                v = t[row + cls[c]]; // the common step: one load, the next row or its complement
             } else {
+                int s = row / width;
                 c = Lower.OF[c];
-                int t;
-                while ((t = wideEdge(wide, s, c)) < 0 && s != 0) {
+                int x;
+                while ((x = wideEdge(wide, s, c)) < 0 && s != 0) {
                     s = fail[s];
                 }
-                s = t < 0 ? 0 : t;
+                v = entry(x < 0 ? 0 : x, width);
             }
-            if (hasOutput[s]) {
-                for (int k : outputs[s]) {
-                    found[k] = true;
-                    if (counts[k] < 0) {
-                        continue; // crowded
-                    }
-                    int c0 = counts[k];
-                    if (c0 == cap) {
-                        counts[k] = -1;
-                        continue;
-                    }
-                    int[] a = starts[k];
-                    if (a == null) {
-                        a = new int[8];
-                        starts[k] = a;
-                    } else if (c0 == a.length) {
-                        a = Arrays.copyOf(a, Math.max(8, c0 * 2));
-                        starts[k] = a;
-                    }
-                    a[c0] = i + 1 - lengths[k];
-                    counts[k] = c0 + 1;
+            if (v >= 0) {
+                row = v;
+                continue;
+            }
+            row = ~v;
+            for (int k : outputs[row / width]) {
+                found[k] = true;
+                if (counts[k] < 0) {
+                    continue; // crowded
                 }
+                int c0 = counts[k];
+                if (c0 == cap) {
+                    counts[k] = -1;
+                    continue;
+                }
+                int[] a = starts[k];
+                if (a == null) {
+                    a = new int[8];
+                    starts[k] = a;
+                } else if (c0 == a.length) {
+                    a = Arrays.copyOf(a, Math.max(8, c0 * 2));
+                    starts[k] = a;
+                }
+                a[c0] = i + 1 - lengths[k];
+                counts[k] = c0 + 1;
             }
         }
         BitSet seen = new BitSet(keywordCount);

@@ -62,7 +62,9 @@ final class LineDiff {
                 long x = word ^ NEWLINES;
                 long t = (x - ONES) & ~x & HIGHS;
                 if (t != 0) {
-                    int bytes = Long.numberOfTrailingZeros(t) >>> 3;
+                    // the first newline's byte: t holds one high bit per newline byte; multiplying the lowest
+                    // one, moved down to bit 8k, by bytes 7..0 brings k into the top byte (no bit-scan call)
+                    int bytes = (int) ((((t & -t) >>> 7) * 0x0001020304050607L) >>> 56);
                     nl = i + bytes;
                     h = finish(h, bytes == 0 ? 0 : word & (-1L >>> (64 - 8 * bytes)), nl - from);
                     break;

@@ -74,6 +74,23 @@ class LineDiffTest {
         }
     }
 
+    @Property(tries = 300)
+    void binaryMeansAZeroByteInTheFirst8000(@ForAll @IntRange(min = 0, max = 1_000_000) int seed) {
+        java.util.Random r = new java.util.Random(seed);
+        byte[] b = new byte[r.nextInt(r.nextBoolean() ? 40 : 9000)];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (1 + r.nextInt(255)); // any byte but zero, 0x01 and 0x80 included
+        }
+        if (b.length > 0 && r.nextBoolean()) {
+            b[r.nextInt(b.length)] = 0;
+        }
+        boolean expected = false;
+        for (int i = 0; i < Math.min(b.length, 8000); i++) {
+            expected |= b[i] == 0;
+        }
+        assertThat(SecretsScanner.binary(b)).isEqualTo(expected);
+    }
+
     @Test
     void windowsDecodeAsTheWholeFileWouldEvenWithBrokenUtf8() {
         byte[] old = "one\ntwo\n".getBytes();
