@@ -10,9 +10,13 @@
 #   (ii)  git secrets --register-aws, then --scan-history, in a throwaway clone
 #   (iii) secretlint "**/*" with the recommended preset over the HEAD tree (it cannot see history)
 #   (iv)  gatehouse secrets scan --history REPO -f json
-# then the ratio of Gatehouse's time to git log's. Scoring: benchmarks/score_secrets.py.
-# Usage: benchmarks/secrets.sh [--commits N] [--skip-peers] [--keep]
+# then the ratio of Gatehouse's time to git log's. (i) and (iv) run in alternating pairs, --rounds times (after
+# the peers, so that neither follows a different load): the table shows each one's median, and the ratio is taken
+# per round and its median printed, since a shared machine's speed drifts between rounds more than within one.
+# Scoring: benchmarks/score_secrets.py.
+# Usage: benchmarks/secrets.sh [--commits N] [--rounds N] [--skip-peers] [--keep]
 #   --commits N   size of the generated history (default 10500)
+#   --rounds N    pairs of (i) and (iv) runs (default 3)
 #   --skip-peers  run only (i) and (iv): no peer installation
 #   --keep        keep the scratch directory (clone, HEAD tree, every tool's output) and print its path
 # The repository is generated once into ${GATEHOUSE_BENCH_CACHE:-~/.cache/gatehouse-bench}/secrets-N and
@@ -21,13 +25,14 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bench="$root/benchmarks"
 shared="${GATEHOUSE_SHARED:-$root/../shared}"
-commits=10500; skip_peers=""; keep=""
+commits=10500; rounds=3; skip_peers=""; keep=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --commits) commits="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
     --skip-peers) skip_peers=1; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "secrets.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -76,12 +81,8 @@ row() {
 score() { python3 "$bench/score_secrets.py" --brief "$@" "$planted"; }
 
 size=$(sed -n 's/^git log -p --all: //p' "$cache/generator.log" 2>/dev/null || true)
-echo "Secrets in history: $(git -C "$repo" rev-list --all --count) commits on $(git -C "$repo" for-each-ref | wc -l) refs, git log -p --all ${size:-?}, 50 planted (30 present / 12 deleted / 8 in messages); one run each"
+echo "Secrets in history: $(git -C "$repo" rev-list --all --count) commits on $(git -C "$repo" for-each-ref | wc -l) refs, git log -p --all ${size:-?}, 50 planted (30 present / 12 deleted / 8 in messages); peers one run each, (i) and (iv) the median of $rounds alternating rounds"
 printf '%-38s %10s %9s %6s %12s   %-26s %s\n' tool wall 'peak RSS' recall 'pres/del/msg' 'false positives (distinct)' exit
-
-# (i) the floor: git computes and prints every diff (exec so that the redirection costs nothing extra)
-read -r log_s log_kb < <(measure gitlog 1 bash -c 'exec git -C "$1" log -p --all >/dev/null' _ "$repo")
-row "(i)   git log -p --all > /dev/null" "$log_s" "$log_kb" "$(cat "$tmp/gitlog.rc")"
 
 if [ -z "$skip_peers" ]; then
   # (ii) git-secrets registers its patterns in the repository's config: a clone keeps the cached one clean
@@ -104,8 +105,19 @@ if [ -z "$skip_peers" ]; then
   row "(iii) secretlint \"**/*\" (HEAD tree)" "$s" "$kb" "$(cat "$tmp/secretlint.rc")" $(score --secretlint "$tmp/secretlint.out")
 fi
 
-# (iv) exit 1 means "secrets found": the expected verdict, not a failure
-read -r gh_s gh_kb < <(measure gatehouse 1 "$gh" secrets scan --history "$repo" -f json -o "$tmp/gatehouse.json")
+# (i) the floor: git computes and prints every diff (exec so that the redirection costs nothing extra), and
+# (iv) Gatehouse (exit 1 means "secrets found": the expected verdict, not a failure), in alternating pairs
+log_all=(); gh_all=(); ratios=(); log_kb=0; gh_kb=0
+for ((round = 0; round < rounds; round++)); do
+  read -r t kb < <(measure gitlog 1 bash -c 'exec git -C "$1" log -p --all >/dev/null' _ "$repo")
+  log_all+=("$t"); [ "$kb" -gt "$log_kb" ] && log_kb=$kb
+  read -r g kb < <(measure gatehouse 1 "$gh" secrets scan --history "$repo" -f json -o "$tmp/gatehouse.json")
+  gh_all+=("$g"); [ "$kb" -gt "$gh_kb" ] && gh_kb=$kb
+  ratios+=("$(awk -v g="$g" -v l="$t" 'BEGIN { printf "%.2f", (l > 0) ? g / l : 0 }')")
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+log_s=$(median "${log_all[@]}"); gh_s=$(median "${gh_all[@]}")
+row "(i)   git log -p --all > /dev/null" "$log_s" "$log_kb" "$(cat "$tmp/gitlog.rc")"
 gh_rc=$(cat "$tmp/gatehouse.rc")
 if [ "$gh_rc" -le 1 ]; then
   # shellcheck disable=SC2046
@@ -114,4 +126,4 @@ else
   row "(iv)  gatehouse secrets scan --history" "$gh_s" "$gh_kb" "$gh_rc"
   sed 's/^/    /' "$tmp/gatehouse.err" >&2
 fi
-awk -v g="$gh_s" -v l="$log_s" 'BEGIN { printf "gatehouse / git log -p --all: %.2fx the time\n", (l > 0) ? g / l : 0 }'
+echo "gatehouse / git log -p --all: $(median "${ratios[@]}")x the time (median of rounds: ${ratios[*]}; git log ${log_all[*]} s, gatehouse ${gh_all[*]} s)"
