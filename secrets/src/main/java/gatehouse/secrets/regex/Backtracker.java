@@ -43,6 +43,9 @@ public final class Backtracker {
      */
     static final int MAX_VISITED_BITS = 1 << 23;
 
+    /** The deepest job stack a search may build (4 MiB per thread at most), pending choices and undos. */
+    static final int MAX_JOBS = 1 << 20;
+
     private static final byte CHAR = 0;
     private static final byte SPLIT = 1;
     private static final byte SAVE = 2;
@@ -164,6 +167,10 @@ public final class Backtracker {
                     }
                     case SPLIT -> {
                         if (sp + 2 > jobs.length) {
+                            if (jobs.length >= MAX_JOBS) {
+                                result = UNKNOWN; // a stack this deep: leave it to RE2/J
+                                break search;
+                            }
                             jobs = st.grow();
                         }
                         jobs[sp++] = arg[inst];
@@ -172,6 +179,10 @@ public final class Backtracker {
                     }
                     case SAVE -> {
                         if (sp + 2 > jobs.length) {
+                            if (jobs.length >= MAX_JOBS) {
+                                result = UNKNOWN; // a stack this deep: leave it to RE2/J
+                                break search;
+                            }
                             jobs = st.grow();
                         }
                         int slot = arg[inst];

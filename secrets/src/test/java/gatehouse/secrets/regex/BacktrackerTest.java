@@ -172,6 +172,15 @@ class BacktrackerTest {
     }
 
     @Test
+    void saysItCannotTellWhenItsStackWouldBeTooDeep() {
+        // every character is a pending choice: 600,000 of them, two stack entries each, past the 2^20 allowed
+        Backtracker b = Backtracker.of("(?:a|b)*c");
+        String text = "a".repeat(600_000);
+        assertThat(backtracked(b, text, 0)).isNull();
+        assertThat(backtracked(b, "aabac", 0)).isEqualTo("0-5 ");
+    }
+
+    @Test
     void sameAsRe2jForEveryDefaultRuleOnItsOwnVocabulary() {
         int rules = 0;
         for (SecretRule rule : RegexScanTest.RULES) {
