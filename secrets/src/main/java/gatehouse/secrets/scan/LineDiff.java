@@ -39,7 +39,7 @@ final class LineDiff {
      * eight bytes at a time and each line is hashed a word at a time. UTF-8 never uses the newline byte inside a
      * character, so these are the text's lines.
      */
-    record Lines(long[] hashes, int[] starts) {
+    record Lines(long[] hashes, int[] starts, boolean ascii) {
         int count() {
             return hashes.length;
         }
@@ -52,6 +52,7 @@ final class LineDiff {
         int[] starts = scratch.starts;
         int k = 0;
         int from = 0;
+        long high = 0; // the high bits of every byte read: zero for an all-ASCII version
         while (true) {
             // one pass per line: each word is tested for a newline and, up to it, hashed ({@link #hash})
             long h = 0;
@@ -59,6 +60,7 @@ final class LineDiff {
             int nl = -1;
             for (; i + 8 <= n; i += 8) {
                 long word = (long) LONGS.get(b, i);
+                high |= word;
                 long x = word ^ NEWLINES;
                 long t = (x - ONES) & ~x & HIGHS;
                 if (t != 0) {
@@ -77,6 +79,7 @@ final class LineDiff {
                 for (; i < n && b[i] != '\n'; i++, shift += 8) {
                     tail |= (b[i] & 0xFFL) << shift;
                 }
+                high |= tail;
                 nl = i;
                 h = finish(h, tail, nl - from);
             }
@@ -94,7 +97,7 @@ final class LineDiff {
             from = nl + 1;
         }
         starts[k] = n + 1;
-        return new Lines(Arrays.copyOf(hashes, k), Arrays.copyOf(starts, k + 1));
+        return new Lines(Arrays.copyOf(hashes, k), Arrays.copyOf(starts, k + 1), (high & HIGHS) == 0);
     }
 
     /**
@@ -249,7 +252,15 @@ final class LineDiff {
     private static Fragment window(byte[] content, Lines lines, int first, int last, String path, String commit) {
         int s = lines.starts()[first];
         int e = Math.min(content.length, lines.starts()[last + 1] - 1);
-        return new Fragment(new String(content, s, Math.max(0, e - s), StandardCharsets.UTF_8), path, commit, first + 1);
+        return new Fragment(decode(content, s, Math.max(0, e - s), lines.ascii()), path, commit, first + 1);
+    }
+
+    /**
+     * Bytes as text: UTF-8 with invalid sequences replaced; an all-ASCII version as Latin-1, which gives the same
+     * characters without first looking for a byte that is not ASCII.
+     */
+    static String decode(byte[] content, int from, int length, boolean ascii) {
+        return new String(content, from, length, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
     }
 
     /**

@@ -357,7 +357,8 @@ public final class SecretsScanner {
                     long[] oldHashes = old == null ? null : old.join();
                     // a modified file: only the lines this version added (with a little context) can introduce a
                     // secret; the others were scanned in the version that added them. Without the old version: all.
-                    List<Fragment> parts = oldHashes == null ? List.of(new Fragment(decode(content), intro.path(), c.id(), 1))
+                    List<Fragment> parts = oldHashes == null
+                            ? List.of(new Fragment(LineDiff.decode(content, 0, content.length, lines.ascii()), intro.path(), c.id(), 1))
                             : LineDiff.addedWindows(content, lines, oldHashes, intro.path(), c.id());
                     List<SecretMatch> found = new ArrayList<>();
                     for (Fragment part : parts) {

@@ -68,6 +68,11 @@ class LineDiffTest {
         starts.add(b.length + 1);
         assertThat(l.count()).isEqualTo(starts.size() - 1);
         assertThat(l.starts()).containsExactly(starts.stream().mapToInt(Integer::intValue).toArray());
+        boolean ascii = true;
+        for (byte x : b) {
+            ascii &= x >= 0;
+        }
+        assertThat(l.ascii()).isEqualTo(ascii);
         // hashed as it is split, each line's hash is the hash of its bytes alone
         for (int i = 0; i < l.count(); i++) {
             assertThat(l.hashes()[i]).isEqualTo(LineDiff.hash(b, starts.get(i), starts.get(i + 1) - 1));
