@@ -1,11 +1,7 @@
 package gatehouse.secrets.regex;
 
-import gatehouse.secrets.regex.RegexSyntax.Alt;
 import gatehouse.secrets.regex.RegexSyntax.Chars;
-import gatehouse.secrets.regex.RegexSyntax.Empty;
 import gatehouse.secrets.regex.RegexSyntax.Node;
-import gatehouse.secrets.regex.RegexSyntax.Rep;
-import gatehouse.secrets.regex.RegexSyntax.Seq;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -24,9 +20,9 @@ final class Automaton {
     static final int MAX_DFA_STATES = 2_000;
     static final int MAX_FLUSHES = 8;
 
-    private static final byte CHAR = 0;
-    private static final byte SPLIT = 1;
-    private static final byte MATCH = 2;
+    private static final byte CHAR = Thompson.CHAR;
+    private static final byte SPLIT = Thompson.SPLIT;
+    private static final byte MATCH = Thompson.MATCH;
 
     private final byte[] kind;
     private final int[] next1;
@@ -52,17 +48,17 @@ final class Automaton {
 
     private static Nfa build(Node tree) throws RegexSyntax.Unsupported {
         Nfa nfa = new Nfa();
-        int match = nfa.add(MATCH, -1, -1, -1);
+        int match = nfa.add(Thompson.MATCH, -1, -1);
         nfa.start = nfa.compile(tree, match);
         return nfa;
     }
 
     private Automaton(Nfa nfa, boolean anchored) {
         int start = nfa.start;
-        this.kind = Arrays.copyOf(nfa.kind, nfa.size);
-        this.next1 = Arrays.copyOf(nfa.next1, nfa.size);
-        this.next2 = Arrays.copyOf(nfa.next2, nfa.size);
-        this.charSet = Arrays.copyOf(nfa.charSet, nfa.size);
+        this.kind = Arrays.copyOf(nfa.op, nfa.size);
+        this.next1 = Arrays.copyOf(nfa.next, nfa.size);
+        this.next2 = Arrays.copyOf(nfa.arg, nfa.size); // a split's other way
+        this.charSet = this.next2; // a character instruction's set: the same slot
         this.anchored = anchored;
         List<Chars> sets = nfa.sets;
         // alphabet: ASCII characters that no set tells apart share a class
@@ -372,86 +368,33 @@ final class Automaton {
         }
     }
 
-    /** Thompson construction, built backwards from the continuation so no patch lists are needed. */
-    private static final class Nfa {
-        byte[] kind = new byte[256];
-        int[] next1 = new int[256];
-        int[] next2 = new int[256];
-        int[] charSet = new int[256];
-        int size;
+    /** The NFA: assertions hold always and groups only group (a superset), each set of characters numbered. */
+    private static final class Nfa extends Thompson {
         int start;
         final List<Chars> sets = new ArrayList<>();
         final Map<Chars, Integer> setIds = new HashMap<>();
 
-        int add(byte k, int n1, int n2, int set) throws RegexSyntax.Unsupported {
-            if (size == MAX_NFA_STATES) {
-                throw new RegexSyntax.Unsupported("regex too large for a prefilter");
-            }
-            if (size == kind.length) {
-                kind = Arrays.copyOf(kind, size * 2);
-                next1 = Arrays.copyOf(next1, size * 2);
-                next2 = Arrays.copyOf(next2, size * 2);
-                charSet = Arrays.copyOf(charSet, size * 2);
-            }
-            kind[size] = k;
-            next1[size] = n1;
-            next2[size] = n2;
-            charSet[size] = set;
-            return size++;
+        Nfa() {
+            super(MAX_NFA_STATES, "regex too large for a prefilter");
         }
 
-        /** The entry state of {@code n} followed by {@code out}. */
-        int compile(Node n, int out) throws RegexSyntax.Unsupported {
-            switch (n) {
-                case Chars c -> {
-                    int id = setIds.computeIfAbsent(c, k -> {
-                        sets.add(k);
-                        return sets.size() - 1;
-                    });
-                    return add(CHAR, out, -1, id);
-                }
-                case Empty e -> {
-                    return out;
-                }
-                case RegexSyntax.Assert a -> {
-                    return out; // a superset: every assertion holds
-                }
-                case RegexSyntax.Group g -> {
-                    return compile(g.item(), out);
-                }
-                case Seq s -> {
-                    int entry = out;
-                    for (int i = s.items().size() - 1; i >= 0; i--) {
-                        entry = compile(s.items().get(i), entry);
-                    }
-                    return entry;
-                }
-                case Alt a -> {
-                    int entry = compile(a.options().get(a.options().size() - 1), out);
-                    for (int i = a.options().size() - 2; i >= 0; i--) {
-                        entry = add(SPLIT, compile(a.options().get(i), out), entry, -1);
-                    }
-                    return entry;
-                }
-                case Rep r -> {
-                    int entry;
-                    if (r.max() < 0) {
-                        int loop = add(SPLIT, -1, out, -1);
-                        int body = compile(r.item(), loop); // may grow the arrays: assign after
-                        next1[loop] = body;
-                        entry = loop;
-                    } else {
-                        entry = out;
-                        for (int i = 0; i < r.max() - r.min(); i++) {
-                            entry = add(SPLIT, compile(r.item(), entry), out, -1);
-                        }
-                    }
-                    for (int i = 0; i < r.min(); i++) {
-                        entry = compile(r.item(), entry);
-                    }
-                    return entry;
-                }
-            }
+        @Override
+        int chars(Chars c, int out) throws RegexSyntax.Unsupported {
+            int id = setIds.computeIfAbsent(c, k -> {
+                sets.add(k);
+                return sets.size() - 1;
+            });
+            return add(CHAR, out, id);
+        }
+
+        @Override
+        int assertion(RegexSyntax.Assert a, int out) {
+            return out; // a superset: every assertion holds
+        }
+
+        @Override
+        int group(RegexSyntax.Group g, int out) throws RegexSyntax.Unsupported {
+            return compile(g.item(), out);
         }
     }
 }

@@ -1,13 +1,10 @@
 package gatehouse.secrets.regex;
 
-import gatehouse.secrets.regex.RegexSyntax.Alt;
 import gatehouse.secrets.regex.RegexSyntax.Assert;
 import gatehouse.secrets.regex.RegexSyntax.Chars;
-import gatehouse.secrets.regex.RegexSyntax.Empty;
 import gatehouse.secrets.regex.RegexSyntax.Group;
 import gatehouse.secrets.regex.RegexSyntax.Node;
 import gatehouse.secrets.regex.RegexSyntax.Rep;
-import gatehouse.secrets.regex.RegexSyntax.Seq;
 import java.util.Arrays;
 
 /**
@@ -46,11 +43,10 @@ public final class Backtracker {
     /** The deepest job stack a search may build (4 MiB per thread at most), pending choices and undos. */
     static final int MAX_JOBS = 1 << 20;
 
-    private static final byte CHAR = 0;
-    private static final byte SPLIT = 1;
-    private static final byte SAVE = 2;
-    private static final byte ASSERT = 3;
-    private static final byte MATCH = 4;
+    private static final byte CHAR = Thompson.CHAR;
+    private static final byte SPLIT = Thompson.SPLIT;
+    private static final byte SAVE = Thompson.SAVE;
+    private static final byte ASSERT = Thompson.ASSERT;
 
     private final byte[] op;
     /** The next instruction; for a split, the one tried first. */
@@ -84,7 +80,7 @@ public final class Backtracker {
         try {
             Node tree = RegexSyntax.parseExact(regex);
             Program p = new Program();
-            int match = p.add(MATCH, -1, 0, 0, 0);
+            int match = p.add(Thompson.MATCH, -1, 0);
             int start = p.compile(tree, match);
             return new Backtracker(p, start, RegexSyntax.groups(tree), RegexSyntax.maxCodePoints(tree));
         } catch (RegexSyntax.Unsupported | StackOverflowError e) {
@@ -166,24 +162,18 @@ public final class Backtracker {
                         p++;
                     }
                     case SPLIT -> {
-                        if (sp + 2 > jobs.length) {
-                            if (jobs.length >= MAX_JOBS) {
-                                result = UNKNOWN; // a stack this deep: leave it to RE2/J
-                                break search;
-                            }
-                            jobs = st.grow();
+                        if (sp + 2 > jobs.length && (jobs = st.grow()) == null) {
+                            result = UNKNOWN; // a stack this deep: leave it to RE2/J
+                            break search;
                         }
                         jobs[sp++] = arg[inst];
                         jobs[sp++] = p;
                         inst = next[inst];
                     }
                     case SAVE -> {
-                        if (sp + 2 > jobs.length) {
-                            if (jobs.length >= MAX_JOBS) {
-                                result = UNKNOWN; // a stack this deep: leave it to RE2/J
-                                break search;
-                            }
-                            jobs = st.grow();
+                        if (sp + 2 > jobs.length && (jobs = st.grow()) == null) {
+                            result = UNKNOWN;
+                            break search;
                         }
                         int slot = arg[inst];
                         jobs[sp++] = -slot - 1;
@@ -249,103 +239,59 @@ public final class Backtracker {
             return visited;
         }
 
+        /** The job stack, twice as deep; null when it is at {@link #MAX_JOBS} already. */
         int[] grow() {
+            if (jobs.length >= MAX_JOBS) {
+                return null;
+            }
             jobs = Arrays.copyOf(jobs, jobs.length * 2);
             return jobs;
         }
     }
 
-    /** The program, built backwards from the continuation as the prefilter's NFA is. */
-    private static final class Program {
-        byte[] op = new byte[256];
-        int[] next = new int[256];
-        int[] arg = new int[256];
+    /** The program: capture groups save where they begin and end, assertions are tested, sets are bit sets. */
+    private static final class Program extends Thompson {
         long[] lo = new long[256];
         long[] hi = new long[256];
-        int size;
 
-        int add(byte kind, int to, int a, long l, long h) throws RegexSyntax.Unsupported {
-            if (size == MAX_INSTS) {
-                throw new RegexSyntax.Unsupported("regex too large for a backtracker");
-            }
-            if (size == op.length) {
-                op = Arrays.copyOf(op, size * 2);
-                next = Arrays.copyOf(next, size * 2);
-                arg = Arrays.copyOf(arg, size * 2);
-                lo = Arrays.copyOf(lo, size * 2);
-                hi = Arrays.copyOf(hi, size * 2);
-            }
-            op[size] = kind;
-            next[size] = to;
-            arg[size] = a;
-            lo[size] = l;
-            hi[size] = h;
-            return size++;
+        Program() {
+            super(MAX_INSTS, "regex too large for a backtracker");
         }
 
-        /** A choice: {@code first} is tried before {@code second}. */
-        int split(int first, int second) throws RegexSyntax.Unsupported {
-            return add(SPLIT, first, second, 0, 0);
+        @Override
+        void grown(int capacity) {
+            lo = Arrays.copyOf(lo, capacity);
+            hi = Arrays.copyOf(hi, capacity);
         }
 
-        /** The entry instruction of {@code n} followed by {@code out}. */
-        int compile(Node n, int out) throws RegexSyntax.Unsupported {
-            switch (n) {
-                case Chars c -> {
-                    return add(CHAR, out, 0, c.lo(), c.hi());
-                }
-                case Empty e -> {
-                    return out;
-                }
-                case Assert a -> {
-                    return add(ASSERT, out, a.kind(), 0, 0);
-                }
-                case Group g -> {
-                    int close = add(SAVE, out, 2 * g.index() + 1, 0, 0);
-                    return add(SAVE, compile(g.item(), close), 2 * g.index(), 0, 0);
-                }
-                case Seq s -> {
-                    int entry = out;
-                    for (int i = s.items().size() - 1; i >= 0; i--) {
-                        entry = compile(s.items().get(i), entry);
-                    }
-                    return entry;
-                }
-                case Alt a -> {
-                    int entry = compile(a.options().get(a.options().size() - 1), out);
-                    for (int i = a.options().size() - 2; i >= 0; i--) {
-                        entry = split(compile(a.options().get(i), out), entry);
-                    }
-                    return entry;
-                }
-                case Rep r -> {
-                    if (r.max() == 0 && RegexSyntax.groups(r.item()) > 0) {
-                        // a group that is never compiled: RE2/J reports it at the start of its input in some
-                        // programs and as absent in others
-                        throw new RegexSyntax.Unsupported("a capture group repeated zero times");
-                    }
-                    int entry;
-                    if (r.max() < 0) {
-                        if (RegexSyntax.nullable(r.item())) {
-                            throw new RegexSyntax.Unsupported("a loop over the empty string");
-                        }
-                        int loop = split(-1, -1);
-                        int body = compile(r.item(), loop); // may grow the arrays: assign after
-                        next[loop] = r.greedy() ? body : out;
-                        arg[loop] = r.greedy() ? out : body;
-                        entry = loop;
-                    } else {
-                        entry = out;
-                        for (int i = 0; i < r.max() - r.min(); i++) {
-                            int more = compile(r.item(), entry);
-                            entry = r.greedy() ? split(more, out) : split(out, more);
-                        }
-                    }
-                    for (int i = 0; i < r.min(); i++) {
-                        entry = compile(r.item(), entry);
-                    }
-                    return entry;
-                }
+        @Override
+        int chars(Chars c, int out) throws RegexSyntax.Unsupported {
+            int i = add(CHAR, out, 0);
+            lo[i] = c.lo();
+            hi[i] = c.hi();
+            return i;
+        }
+
+        @Override
+        int assertion(Assert a, int out) throws RegexSyntax.Unsupported {
+            return add(ASSERT, out, a.kind());
+        }
+
+        @Override
+        int group(Group g, int out) throws RegexSyntax.Unsupported {
+            int close = add(SAVE, out, 2 * g.index() + 1);
+            return add(SAVE, compile(g.item(), close), 2 * g.index());
+        }
+
+        @Override
+        void check(Rep r) throws RegexSyntax.Unsupported {
+            if (r.max() == 0 && RegexSyntax.groups(r.item()) > 0) {
+                // a group that is never compiled: RE2/J reports it at the start of its input in some programs and
+                // as absent in others
+                throw new RegexSyntax.Unsupported("a capture group repeated zero times");
+            }
+            if (r.max() < 0 && RegexSyntax.nullable(r.item())) {
+                throw new RegexSyntax.Unsupported("a loop over the empty string");
             }
         }
     }
