@@ -310,7 +310,12 @@ final class RegexSyntax {
             }
             Node atom = atom();
             if (atom == null) {
-                continue; // a flag group such as (?i): changes how the rest of the group reads
+                // a flag group such as (?i): changes how the rest of the group reads, and is no item itself —
+                // a repetition right after it repeats the item before it, as RE2 reads i(?U){0,6}
+                if (!items.isEmpty() && quantifierAhead()) {
+                    items.set(items.size() - 1, quantified(items.get(items.size() - 1)));
+                }
+                continue;
             }
             items.add(quantified(atom));
         }
@@ -357,6 +362,14 @@ final class RegexSyntax {
             n = new Rep(n, min, max, lazy == ungreedy);
         }
         return n;
+    }
+
+    private boolean quantifierAhead() {
+        if (pos >= src.length()) {
+            return false;
+        }
+        char c = src.charAt(pos);
+        return c == '*' || c == '+' || c == '?' || c == '{' && repeatAhead();
     }
 
     /**

@@ -110,6 +110,8 @@ class BacktrackerTest {
             (?:[a-z]{1,3}[_.-]){0,3}key :: my_api.x-key a.b.c.d.key
             # a count with a leading zero is no count to RE2: the braces are literal text
             a{05}|b{1,02}|c{2,} :: a{05} aaaaa b{1,02} bb ccc
+            # a repetition after a flag group repeats the item before the group
+            xi(?U){0,6}y|z(?i)+ :: xiiy xy zzz
             # assertions: text and line edges, word boundaries
             ^a|b$ :: ab
             (?m)^a|b$ :: "a
