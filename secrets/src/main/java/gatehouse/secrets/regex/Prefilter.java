@@ -6,8 +6,9 @@ import gatehouse.secrets.regex.RegexSyntax.Node;
  * Lazily built DFAs for languages that contain a regex's: they read a text a table lookup per character and say
  * where a match could end, and where one could start — or that none can. RE2/J's NFA costs about a microsecond
  * per character on secret rules (their bounded repetitions keep dozens of threads alive), so the detector asks
- * these first and runs RE2/J only from the place they name (see {@link RegexScan}), which keeps RE2/J's exact
- * leftmost-first matches while most text never reaches it.
+ * these first and tries an anchored match only at the places they leave (see {@link RegexScan}) — answered by the
+ * regex's {@link Backtracker}, else RE2/J — which keeps RE2's exact leftmost-first matches while most text never
+ * reaches either.
  *
  * <p>Two automata per regex: an unanchored one, built from a form of the regex that ends where it ends but
  * counts less ({@link RegexSyntax#sameEnds}), finds the earliest end; an anchored one over the whole regex says

@@ -5,17 +5,19 @@ import com.google.re2j.Pattern;
 import java.util.function.Consumer;
 
 /**
- * Every match of a regex in a text, exactly as RE2/J's {@code while (m.find())} loop gives them, with RE2/J run
- * only where the {@link Prefilter} says a match can be, and there anchored.
+ * Every match of a regex in a text, exactly as RE2/J's {@code while (m.find())} loop gives them, with a match tried
+ * only where the {@link Prefilter} says one can be, and there anchored.
  *
  * <p>Why it is exact. The prefilter's languages contain the regex's. No match starting at or after {@code p}
  * ends before {@code e}, the earliest end the unanchored automaton reports; a match spans at most {@code max}
  * characters, so none starts before {@code e - max}. RE2/J picks the leftmost start, then its own priority
  * among the matches starting there; so the places from {@code e - max} to {@code e} are tried in order —
- * skipping those where the anchored automaton says no match can start — with an anchored RE2/J match at each,
- * and the first that matches is RE2/J's match. When none does, no match starts before {@code e + 1}, and
- * the search goes on from there. The anchored match runs on a view of the text that begins one character
- * early, with the regex behind a {@code (?s:.)} that consumes that character: the NFA then sees the real
+ * skipping those where the anchored automaton says no match can start — with an anchored match at each (the
+ * {@link Backtracker}'s, which is RE2's, or RE2/J's where it cannot tell), and the first that matches is RE2/J's
+ * match. When none does, no match starts before {@code e + 1}, and the search goes on from there. The
+ * backtracker reads the whole text from the place, with the characters before it in view. RE2/J's anchored
+ * match runs on a view of the text that begins one character early, with the regex behind a {@code (?s:.)}
+ * that consumes that character: the NFA then sees the real
  * character before the match ({@code \b}, {@code ^} and {@code (?m)} decide as they would in the whole text)
  * while it may not start anywhere else; the view ends at {@code e + max + 1}, past the end of any match
  * starting at or before {@code e} and the character after it. Anchoring matters: an unanchored NFA keeps
