@@ -17,12 +17,12 @@ import java.util.function.Consumer;
  * match. When none does, no match starts before {@code e + 1}, and the search goes on from there. The
  * backtracker reads the whole text from the place, with the characters before it in view. RE2/J's anchored
  * match runs on a view of the text that begins one character early, with the regex behind a {@code (?s:.)}
- * that consumes that character: the NFA then sees the real
- * character before the match ({@code \b}, {@code ^} and {@code (?m)} decide as they would in the whole text)
- * while it may not start anywhere else; the view ends at {@code e + max + 1}, past the end of any match
- * starting at or before {@code e} and the character after it. Anchoring matters: an unanchored NFA keeps
- * starting threads at every position until a match is found, which costs the square of a long match's
- * length. Unbounded regexes search the rest of the text with RE2/J from the first candidate.
+ * that consumes that character: the NFA then sees the real character before the match ({@code \b}, {@code ^}
+ * and {@code (?m)} decide as they would in the whole text) while it may not start anywhere else; the view ends
+ * at {@code e + max + 1}, past the end of any match starting at or before {@code e} and the character after it.
+ * Anchoring matters: an unanchored NFA keeps starting threads at every position until a match is found, which
+ * costs the square of a long match's length. Unbounded regexes search the rest of the text with RE2/J from the
+ * first candidate.
  */
 public final class RegexScan {
     private RegexScan() {}

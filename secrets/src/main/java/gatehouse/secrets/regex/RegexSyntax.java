@@ -149,12 +149,7 @@ final class RegexSyntax {
      * groups are numbered as RE2 numbers them.
      */
     static Node parseExact(String regex) throws Unsupported {
-        RegexSyntax p = new RegexSyntax(regex, false, true);
-        Node n = p.alternation();
-        if (p.pos < regex.length()) {
-            throw new Unsupported("unexpected ')' at " + p.pos);
-        }
-        return n;
+        return new RegexSyntax(regex, false, true).whole();
     }
 
     /** The number of capture groups in an exact tree. */
@@ -183,10 +178,14 @@ final class RegexSyntax {
     }
 
     private static Node parse(String regex, boolean notAtStart) throws Unsupported {
-        RegexSyntax p = new RegexSyntax(regex, notAtStart, false);
-        Node n = p.alternation();
-        if (p.pos < regex.length()) {
-            throw new Unsupported("unexpected ')' at " + p.pos);
+        return new RegexSyntax(regex, notAtStart, false).whole();
+    }
+
+    /** The tree of the whole source, which must be read to its end. */
+    private Node whole() throws Unsupported {
+        Node n = alternation();
+        if (pos < src.length()) {
+            throw new Unsupported("unexpected ')' at " + pos);
         }
         return n;
     }
@@ -641,9 +640,9 @@ final class RegexSyntax {
     }
 
     /**
-     * The one character of a set read from a single-character escape; a non-ASCII one (an octal escape past 127)
-     * stands for 128, which matches no ASCII character even under folding (only the Kelvin sign and the long s
-     * fold to ASCII, and no octal escape reaches them).
+     * The one character of a set read from a single-character escape (its first ASCII member); a non-ASCII one
+     * stands for 128 — in an exact tree, an octal escape past 127, which matches no ASCII character even under
+     * folding (only the Kelvin sign and the long s fold to ASCII, and no octal escape reaches them).
      */
     private static int single(Chars s) {
         for (int i = 0; i < 128; i++) {
@@ -781,13 +780,7 @@ final class RegexSyntax {
         char c = src.charAt(pos);
         if (c == '\\') {
             pos++;
-            Chars single = classEscape();
-            for (int i = 0; i < 128; i++) {
-                if (single.has(i)) {
-                    return i;
-                }
-            }
-            return 128;
+            return single(classEscape());
         }
         int cp = src.codePointAt(pos);
         pos += Character.charCount(cp);
