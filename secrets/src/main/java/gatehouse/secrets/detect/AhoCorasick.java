@@ -34,10 +34,14 @@ public final class AhoCorasick {
     private final int keywordCount;
     /** Each keyword's length in characters. */
     private final int[] lengths;
+    /** One thread's place lists, kept from text to text: a history scan asks for millions of places in all. */
+    private final ThreadLocal<int[][]> places;
 
     @SuppressWarnings("unchecked")
     public AhoCorasick(List<String> keywords) {
-        this.keywordCount = keywords.size();
+        int kwCount = keywords.size();
+        this.keywordCount = kwCount;
+        this.places = ThreadLocal.withInitial(() -> new int[kwCount][]);
         this.lengths = keywords.stream().mapToInt(k -> k.toLowerCase(java.util.Locale.ROOT).length()).toArray();
         int cap = 1;
         for (String k : keywords) {
@@ -176,13 +180,6 @@ public final class AhoCorasick {
             }
         }
         return -1;
-    }
-
-    /** One thread's place lists, kept from text to text: a history scan asks for millions of places in all. */
-    private final ThreadLocal<int[][]> places = ThreadLocal.withInitial(() -> new int[keywordCount()][]);
-
-    private int keywordCount() {
-        return keywordCount;
     }
 
     /**

@@ -15,7 +15,9 @@ import java.util.BitSet;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -46,6 +48,12 @@ public final class Detector {
     /** Each rule's {@link Prefilter#endsKeywordLead}, worked out on first use as {@link #leads} are. */
     private final int[] endsLeads;
     private static final int UNKNOWN_LEAD = -2;
+    /**
+     * Per rule with a path regex (null for the others), what it said of the paths seen: a history scan meets each
+     * file's path many times. At most {@link #PATH_MEMO} paths each.
+     */
+    private final List<Map<String, Boolean>> pathMemo;
+    private static final int PATH_MEMO = 8192;
 
     public Detector(RuleSet rules) {
         this.rules = rules;
@@ -81,7 +89,7 @@ public final class Detector {
         java.util.Arrays.fill(leads, UNKNOWN_LEAD);
         this.endsLeads = leads.clone();
         this.pathMemo = rules.rules().stream()
-                .map(rule -> rule.path() == null ? null : (java.util.Map<String, Boolean>) new java.util.concurrent.ConcurrentHashMap<String, Boolean>())
+                .map(rule -> rule.path() == null ? null : (Map<String, Boolean>) new ConcurrentHashMap<String, Boolean>())
                 .toList();
     }
 
@@ -101,12 +109,8 @@ public final class Detector {
         return l;
     }
 
-    /** Per rule with a path regex, what it said of the paths seen: a history scan meets each file's path many times. */
-    private final java.util.List<java.util.Map<String, Boolean>> pathMemo;
-    private static final int PATH_MEMO = 8192;
-
     private boolean pathMatches(int r, SecretRule rule, String path) {
-        java.util.Map<String, Boolean> memo = pathMemo.get(r);
+        Map<String, Boolean> memo = pathMemo.get(r);
         Boolean known = memo.get(path);
         if (known != null) {
             return known;

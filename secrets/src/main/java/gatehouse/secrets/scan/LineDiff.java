@@ -32,6 +32,24 @@ final class LineDiff {
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
 
+    /** Eight bytes from {@code i}, little-endian: the first byte is the lowest. */
+    static long word(byte[] b, int i) {
+        return (long) LONGS.get(b, i);
+    }
+
+    /**
+     * The high bit of each zero byte of {@code x}, and perhaps of bytes above the lowest zero one (a borrow may
+     * carry): nonzero exactly when some byte is zero, and its lowest set bit marks the first.
+     */
+    static long zeroBytes(long x) {
+        return (x - ONES) & ~x & HIGHS;
+    }
+
+    /** The hash so far with one more whole word of the line mixed in. */
+    private static long mix(long h, long word) {
+        return Long.rotateLeft((h ^ word) * 0xC2B2AE3D27D4EB4FL, 31);
+    }
+
     /**
      * A version's lines, read from its bytes: each line's hash (newline excluded) and where each line begins,
      * with {@code starts[hashes.length] = length + 1}. Hashing the bytes rather than decoded text keeps the
@@ -59,10 +77,9 @@ final class LineDiff {
             int i = from;
             int nl = -1;
             for (; i + 8 <= n; i += 8) {
-                long word = (long) LONGS.get(b, i);
+                long word = word(b, i);
                 high |= word;
-                long x = word ^ NEWLINES;
-                long t = (x - ONES) & ~x & HIGHS;
+                long t = zeroBytes(word ^ NEWLINES);
                 if (t != 0) {
                     // the first newline's byte: t holds one high bit per newline byte; multiplying the lowest
                     // one, moved down to bit 8k, by bytes 7..0 brings k into the top byte (no bit-scan call)
@@ -71,7 +88,7 @@ final class LineDiff {
                     h = finish(h, bytes == 0 ? 0 : word & (-1L >>> (64 - 8 * bytes)), nl - from);
                     break;
                 }
-                h = Long.rotateLeft((h ^ word) * 0xC2B2AE3D27D4EB4FL, 31);
+                h = mix(h, word);
             }
             if (nl < 0) {
                 long tail = 0;
@@ -123,7 +140,7 @@ final class LineDiff {
         long h = 0;
         int i = from;
         for (; i + 8 <= to; i += 8) {
-            h = Long.rotateLeft((h ^ (long) LONGS.get(b, i)) * 0xC2B2AE3D27D4EB4FL, 31);
+            h = mix(h, word(b, i));
         }
         long tail = 0;
         for (int shift = 0; i < to; i++, shift += 8) {

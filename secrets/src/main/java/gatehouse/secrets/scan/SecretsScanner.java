@@ -262,7 +262,6 @@ public final class SecretsScanner {
                     NulTokens t = new NulTokens(in);
                     String tok;
                     CommitInfo c = null; // the commit whose blobs follow
-
                     while ((tok = t.next()) != null) {
                         if (tok.isEmpty()) {
                             String id = t.next();
@@ -528,8 +527,7 @@ public final class SecretsScanner {
         int n = Math.min(b.length, 8000);
         int i = 0;
         for (; i + 8 <= n; i += 8) { // eight bytes at a time: is any of them zero?
-            long x = (long) WORDS.get(b, i);
-            if (((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0) {
+            if (LineDiff.zeroBytes(LineDiff.word(b, i)) != 0) {
                 return true;
             }
         }
@@ -541,12 +539,9 @@ public final class SecretsScanner {
         return false;
     }
 
-    private static final java.lang.invoke.VarHandle WORDS =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-
     /** UTF-8, with invalid sequences replaced (so a stray Latin-1 byte cannot hide the rest of a file). */
     static String decode(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
+        return LineDiff.decode(b, 0, b.length, false);
     }
 
     private static String sha1ish(String s) {
